@@ -1,0 +1,168 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { Config } from '../config/schema';
+import { checksum } from '../constructs/checksum';
+import { gatewayNginxConfig, GatewayRoute, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
+import { recommendedLabels } from '../constructs/labels';
+import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
+import { NginxDirective, renderNginx } from '../constructs/nginx-config';
+import { containerResources } from '../constructs/resources';
+import { containerSecurityContext, podSecurityContext } from '../constructs/security';
+import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, spreadOverNodes } from '../constructs/workload';
+import * as k8s from '../imports/k8s';
+import { gatewayIdentity, gatewayPods, microservicePods, prometheusScraper, serviceHost } from './selectors';
+
+export const NGINX_CONFIG_DIR = '/etc/nginx/gateway';
+export const NGINX_CONFIG_FILE = 'nginx.conf';
+const WRITABLE_DIR = '/tmp';
+
+/** Routes from the service list: `/<service>/…` → `<service>.<namespace>.svc.<domain>:<port>`. */
+export function gatewayRoutes(config: Config): GatewayRoute[] {
+  return config.services.map((s) => ({ prefix: s.name, host: serviceHost(config, s.name, config.namespaces.apps), port: s.port }));
+}
+
+export function gatewayNginx(config: Config): NginxDirective[] {
+  return gatewayNginxConfig({
+    routes: gatewayRoutes(config),
+    listenPort: config.gateway.port,
+    statusPort: config.gateway.statusPort,
+    writableDir: WRITABLE_DIR,
+  });
+}
+
+/**
+ * The API gateway: the single entry point. nginx routes each `/<service>/` prefix to that
+ * service through Kubernetes DNS; an exporter sidecar turns stub_status into Prometheus metrics.
+ */
+export class GatewayChart extends Chart {
+  constructor(scope: Construct, id: string, props: { config: Config }) {
+    const config = props.config;
+    const gw = config.gateway;
+    super(scope, id, { namespace: config.namespaces.apps, disableResourceNameHashes: true });
+
+    const labels = recommendedLabels(gatewayIdentity(config));
+    const selector = gatewayPods(config);
+    const nginxConf = renderNginx(gatewayNginx(config));
+
+    const configMap = new k8s.KubeConfigMap(this, 'config', {
+      metadata: { name: `${gw.name}-nginx`, labels },
+      data: { [NGINX_CONFIG_FILE]: nginxConf },
+    });
+    const sa = ownServiceAccount(this, gw.name, labels);
+
+    new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name: gw.name, labels },
+      spec: {
+        replicas: gw.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: {
+            labels,
+            annotations: {
+              ...scrapeAnnotations(gw.exporter.port, '/metrics'),
+              // A new nginx.conf rolls the pods: nginx reads its configuration only at start.
+              'container-infra/config-checksum': checksum(nginxConf),
+            },
+          },
+          spec: {
+            serviceAccountName: sa.name,
+            automountServiceAccountToken: false,
+            securityContext: podSecurityContext({ user: gw.runAsUser, group: gw.runAsGroup }),
+            terminationGracePeriodSeconds: 30,
+            topologySpreadConstraints: spreadOverNodes(selector),
+            containers: [
+              {
+                name: 'nginx',
+                image: gw.image,
+                imagePullPolicy: config.imagePullPolicy,
+                command: ['nginx'],
+                args: ['-c', `${NGINX_CONFIG_DIR}/${NGINX_CONFIG_FILE}`, '-g', 'daemon off;'],
+                ports: [{ name: 'http', containerPort: gw.port, protocol: 'TCP' }],
+                resources: containerResources(gw.resources),
+                securityContext: containerSecurityContext({ user: gw.runAsUser, group: gw.runAsGroup }),
+                livenessProbe: httpProbe(HEALTH_PATH, 'http'),
+                readinessProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 5 }),
+                // Let endpoints drop this pod before nginx stops accepting connections.
+                lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
+                volumeMounts: [
+                  { name: 'config', mountPath: NGINX_CONFIG_DIR, readOnly: true },
+                  { name: 'tmp', mountPath: WRITABLE_DIR },
+                ],
+              },
+              {
+                name: 'exporter',
+                image: gw.exporter.image,
+                imagePullPolicy: config.imagePullPolicy,
+                args: [`--nginx.scrape-uri=http://127.0.0.1:${gw.statusPort}${STATUS_PATH}`, `--web.listen-address=:${gw.exporter.port}`],
+                ports: [{ name: 'metrics', containerPort: gw.exporter.port, protocol: 'TCP' }],
+                resources: containerResources(gw.exporter.resources),
+                securityContext: containerSecurityContext({ user: gw.exporter.runAsUser, group: gw.exporter.runAsUser }),
+                livenessProbe: httpProbe('/metrics', 'metrics', { periodSeconds: 15 }),
+                readinessProbe: httpProbe('/metrics', 'metrics'),
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: configMap.name } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+            ],
+          },
+        },
+      },
+    });
+
+    const service = new k8s.KubeService(this, 'service', {
+      metadata: { name: gw.name, labels },
+      spec: {
+        type: gw.service.type,
+        selector,
+        ports: [
+          {
+            name: 'http',
+            port: gw.service.port,
+            targetPort: k8s.IntOrString.fromString('http'),
+            protocol: 'TCP',
+            ...(gw.service.nodePort !== undefined ? { nodePort: gw.service.nodePort } : {}),
+          },
+        ],
+      },
+    });
+
+    disruptionBudget(this, gw.name, labels, selector);
+
+    if (gw.ingress.enabled) {
+      new k8s.KubeIngress(this, 'ingress', {
+        metadata: { name: gw.name, labels },
+        spec: {
+          ...(gw.ingress.className ? { ingressClassName: gw.ingress.className } : {}),
+          ...(gw.ingress.tlsSecretName && gw.ingress.host ? { tls: [{ hosts: [gw.ingress.host], secretName: gw.ingress.tlsSecretName }] } : {}),
+          rules: [
+            {
+              ...(gw.ingress.host ? { host: gw.ingress.host } : {}),
+              http: {
+                paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service.name, port: { name: 'http' } } } }],
+              },
+            },
+          ],
+        },
+      });
+    }
+
+    const scraper = prometheusScraper(config);
+    new AllowPolicy(this, 'network-policy', {
+      name: gw.name,
+      labels,
+      podSelector: selector,
+      ingress: [
+        // The entry point: clients reach it from anywhere (Service, NodePort, Ingress controller).
+        { ports: [tcp(gw.port)] },
+        ...(scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(gw.exporter.port)] }] : []),
+      ],
+      egress: [
+        dnsEgress(config.cluster.dns),
+        ...config.services.map((s) => ({ to: [podPeer(microservicePods(s))], ports: [tcp(s.port)] })),
+      ],
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { Config } from '../config/schema';
+import { MANAGED_BY } from '../constructs/labels';
+import { Microservice } from '../constructs/microservice';
+import { DefaultDenyPolicy } from '../constructs/network';
+import { gatewayPods, prometheusScraper } from './selectors';
+
+/**
+ * The microservices (news, webtoon, payment, … one per config entry), each with its own
+ * datastore, in a namespace where nothing flows unless a policy allows it.
+ */
+export class MicroservicesChart extends Chart {
+  readonly services: Microservice[];
+
+  constructor(scope: Construct, id: string, props: { config: Config }) {
+    const config = props.config;
+    super(scope, id, { namespace: config.namespaces.apps, disableResourceNameHashes: true });
+
+    new DefaultDenyPolicy(this, 'default-deny', {
+      labels: {
+        'app.kubernetes.io/name': 'default-deny',
+        'app.kubernetes.io/instance': `${config.namespaces.apps}-default-deny`,
+        'app.kubernetes.io/component': 'network-policy',
+        'app.kubernetes.io/part-of': config.partOf,
+        'app.kubernetes.io/managed-by': MANAGED_BY,
+      },
+    });
+
+    this.services = config.services.map(
+      (service) =>
+        new Microservice(this, service.name, {
+          service,
+          namespace: config.namespaces.apps,
+          partOf: config.partOf,
+          imagePullPolicy: config.imagePullPolicy,
+          clusterDomain: config.cluster.domain,
+          dns: config.cluster.dns,
+          clients: gatewayPods(config),
+          scraper: prometheusScraper(config),
+        }),
+    );
+  }
+}

@@ -1,0 +1,32 @@
+import type { Config } from '../config/schema';
+import { Identity, imageVersion, Labels, selectorLabels } from '../constructs/labels';
+
+/**
+ * Identities of the workloads that other charts refer to (NetworkPolicy peers, scrape targets,
+ * URLs), derived from the configuration in one place so a reference can never drift from its target.
+ */
+export function gatewayIdentity(config: Config): Identity {
+  return { name: 'nginx', instance: config.gateway.name, component: 'api-gateway', partOf: config.partOf, version: imageVersion(config.gateway.image) };
+}
+
+export function gatewayPods(config: Config): Labels {
+  return selectorLabels(gatewayIdentity(config));
+}
+
+export function microservicePods(service: { name: string }): Labels {
+  return selectorLabels({ name: service.name, instance: service.name });
+}
+
+export function prometheusPods(config: Config): Labels {
+  return selectorLabels({ name: 'prometheus', instance: config.monitoring.prometheus.name });
+}
+
+/** Prometheus as a NetworkPolicy peer, or nothing when monitoring is off. */
+export function prometheusScraper(config: Config): { namespace: string; labels: Labels } | undefined {
+  return config.monitoring.enabled ? { namespace: config.namespaces.monitoring, labels: prometheusPods(config) } : undefined;
+}
+
+/** `<service>.<namespace>.svc.<cluster domain>` */
+export function serviceHost(config: Config, service: string, namespace: string): string {
+  return `${service}.${namespace}.svc.${config.cluster.domain}`;
+}

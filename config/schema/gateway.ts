@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { dnsLabel, imageRef, port, res, resources } from './common';
+
+const service = z
+  .strictObject({
+    type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP'),
+    /** The Service port clients use. */
+    port: port.default(80),
+    /** Only with type NodePort or LoadBalancer; unset lets Kubernetes pick one. */
+    nodePort: z.number().int().min(30000, 'must be in the NodePort range 30000-32767').max(32767, 'must be in the NodePort range 30000-32767').optional(),
+  })
+  .refine((s) => s.nodePort === undefined || s.type !== 'ClusterIP', {
+    message: 'nodePort needs type NodePort or LoadBalancer',
+    path: ['nodePort'],
+  });
+
+const ingress = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    /** IngressClass to use; unset means the cluster's default class. */
+    className: dnsLabel.optional(),
+    /** Host name to route; unset matches every host. */
+    host: z
+      .string()
+      .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a DNS host name such as "infra.example.com"')
+      .optional(),
+    /** Name of an existing TLS Secret for `host`; unset serves plain HTTP. */
+    tlsSecretName: dnsLabel.optional(),
+  })
+  .refine((i) => i.tlsSecretName === undefined || i.host !== undefined, {
+    message: 'tlsSecretName needs a host',
+    path: ['tlsSecretName'],
+  });
+
+export const gateway = z.strictObject({
+  name: dnsLabel.default('gateway'),
+  image: imageRef.default('nginxinc/nginx-unprivileged:1.29.4-alpine'),
+  /** UID/GID of the nginx user in the unprivileged image. */
+  runAsUser: z.number().int().min(1).default(101),
+  runAsGroup: z.number().int().min(1).default(101),
+  replicas: z.number().int().min(0, 'must be 0 or more').default(1),
+  /** Container port nginx serves the API on. */
+  port: port.default(8080),
+  /** Loopback-only port for nginx stub_status, read by the exporter sidecar. */
+  statusPort: port.default(8081),
+  resources: resources.default(res('10m', '16Mi', '64Mi')),
+  exporter: z
+    .strictObject({
+      image: imageRef.default('nginx/nginx-prometheus-exporter:1.5.1'),
+      port: port.default(9113),
+      runAsUser: z.number().int().min(1).default(65534),
+      resources: resources.default(res('5m', '16Mi', '32Mi')),
+    })
+    .prefault({}),
+  service: service.prefault({}),
+  ingress: ingress.prefault({}),
+});
+export type GatewayConfig = z.infer<typeof gateway>;

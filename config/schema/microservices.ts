@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { dnsLabel, imageRef, port, res, resources, storage } from './common';
+
+export const DEFAULT_SERVICE_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.1';
+export const DEFAULT_DATASTORE_IMAGE = 'redis:7.4.6-alpine';
+
+const autoscaling = z
+  .strictObject({
+    minReplicas: z.number().int().min(1, 'must be at least 1'),
+    maxReplicas: z.number().int().min(1, 'must be at least 1'),
+    /** Average CPU utilization (percent of the CPU request) the HPA keeps the pods at. */
+    targetCPUUtilizationPercentage: z.number().int().min(1).max(100).default(70),
+  })
+  .refine((a) => a.minReplicas <= a.maxReplicas, {
+    message: 'minReplicas must be less than or equal to maxReplicas',
+    path: ['minReplicas'],
+  });
+
+const datastore = z.strictObject({
+  /** Each microservice owns its data: a Redis of its own that no other service can reach. */
+  enabled: z.boolean().default(true),
+  image: imageRef.default(DEFAULT_DATASTORE_IMAGE),
+  /** UID/GID the image's redis user has (999:1000 in the official alpine image). */
+  runAsUser: z.number().int().min(1).default(999),
+  runAsGroup: z.number().int().min(1).default(1000),
+  port: port.default(6379),
+  storage: storage.prefault({ size: '1Gi' }),
+  resources: resources.default(res('10m', '16Mi', '64Mi')),
+});
+
+export const microservice = z.strictObject({
+  /** The Service name, the gateway path prefix (`/<name>/`) and the label `app.kubernetes.io/name`. */
+  name: dnsLabel.max(40, 'must be at most 40 characters (its datastore is named "<name>-redis")'),
+  /** Shown by podinfo (PODINFO_UI_MESSAGE); any text. */
+  message: z.string().optional(),
+  image: imageRef.default(DEFAULT_SERVICE_IMAGE),
+  /** Numeric non-root UID/GID the container runs as. */
+  runAsUser: z.number().int().min(1).default(10001),
+  runAsGroup: z.number().int().min(1).default(10001),
+  port: port.default(9898),
+  /** Path of the Prometheus metrics endpoint on `port`. */
+  metricsPath: z.string().startsWith('/').default('/metrics'),
+  livenessPath: z.string().startsWith('/').default('/healthz'),
+  readinessPath: z.string().startsWith('/').default('/readyz'),
+  /** Ignored when `autoscaling` is set: the HorizontalPodAutoscaler owns the replica count. */
+  replicas: z.number().int().min(0, 'must be 0 or more').default(1),
+  autoscaling: autoscaling.optional(),
+  resources: resources.default(res('10m', '32Mi', '64Mi')),
+  /** Extra environment variables for the service container. */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string()).default({}),
+  datastore: datastore.prefault({}),
+});
+export type MicroserviceConfig = z.infer<typeof microservice>;
+
+export const DEFAULT_SERVICES = [
+  { name: 'news', message: 'news: the latest headlines' },
+  {
+    name: 'webtoon',
+    message: 'webtoon: only this service scales when its traffic spikes',
+    autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 70 },
+  },
+  { name: 'payment', message: 'payment: isolated, so a failure elsewhere never stops it' },
+];
+
+export const microservices = z
+  .array(microservice)
+  .min(1, 'must list at least one service')
+  .superRefine((services, ctx) => {
+    const seen = new Map<string, number>();
+    services.forEach((s, i) => {
+      const first = seen.get(s.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'name'],
+          message: `duplicate service name "${s.name}" (already used by services[${first}]); every service needs its own name`,
+        });
+      } else {
+        seen.set(s.name, i);
+      }
+    });
+  });

@@ -1,0 +1,155 @@
+import { Construct } from 'constructs';
+import type { MicroserviceConfig } from '../config/schema/microservices';
+import * as k8s from '../imports/k8s';
+import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } from './labels';
+import { AllowPolicy, ClusterDns, dnsEgress, namespacedPodPeer, podPeer, tcp } from './network';
+import { RedisDatastore } from './redis-datastore';
+import { containerResources } from './resources';
+import { containerSecurityContext, podSecurityContext } from './security';
+import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, spreadOverNodes } from './workload';
+
+export interface MicroserviceProps {
+  readonly service: MicroserviceConfig;
+  readonly namespace: string;
+  readonly partOf: string;
+  readonly imagePullPolicy: string;
+  readonly clusterDomain: string;
+  readonly dns: ClusterDns;
+  /** Pods (same namespace) allowed to call the service: the API gateway. */
+  readonly clients: Labels;
+  /** Pods allowed to scrape metrics: Prometheus, in its namespace. */
+  readonly scraper?: { readonly namespace: string; readonly labels: Labels };
+}
+
+/**
+ * One microservice: Deployment, ClusterIP Service, ServiceAccount, PodDisruptionBudget,
+ * NetworkPolicy, optional HorizontalPodAutoscaler, and a datastore that only it can reach.
+ */
+export class Microservice extends Construct {
+  readonly identity: Identity;
+  readonly name: string;
+  readonly port: number;
+  readonly datastore?: RedisDatastore;
+
+  constructor(scope: Construct, id: string, props: MicroserviceProps) {
+    super(scope, id);
+    const svc = props.service;
+    this.name = svc.name;
+    this.port = svc.port;
+    this.identity = { name: svc.name, instance: svc.name, component: 'microservice', partOf: props.partOf, version: imageVersion(svc.image) };
+    const labels = recommendedLabels(this.identity);
+    const selector = selectorLabels(this.identity);
+
+    if (svc.datastore.enabled) {
+      this.datastore = new RedisDatastore(this, 'datastore', {
+        name: `${svc.name}-redis`,
+        datastore: svc.datastore,
+        partOf: props.partOf,
+        imagePullPolicy: props.imagePullPolicy,
+        owner: selector,
+      });
+    }
+    const cacheUrl = this.datastore
+      ? `tcp://${this.datastore.identity.instance}.${props.namespace}.svc.${props.clusterDomain}:${this.datastore.port}`
+      : undefined;
+
+    const sa = ownServiceAccount(this, svc.name, labels);
+    const env: k8s.EnvVar[] = [
+      ...(svc.message !== undefined ? [{ name: 'PODINFO_UI_MESSAGE', value: svc.message }] : []),
+      ...Object.keys(svc.env).sort().map((name) => ({ name, value: svc.env[name] })),
+    ];
+
+    new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name: svc.name, labels },
+      spec: {
+        // With an HPA the autoscaler owns the replica count; setting it here would fight every apply.
+        ...(svc.autoscaling ? {} : { replicas: svc.replicas }),
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: { labels, annotations: scrapeAnnotations(svc.port, svc.metricsPath) },
+          spec: {
+            serviceAccountName: sa.name,
+            automountServiceAccountToken: false,
+            securityContext: podSecurityContext({ user: svc.runAsUser, group: svc.runAsGroup, fsGroup: svc.runAsGroup }),
+            // podinfo turns not-ready on SIGTERM and drains before it exits.
+            terminationGracePeriodSeconds: 30,
+            topologySpreadConstraints: spreadOverNodes(selector),
+            containers: [
+              {
+                name: 'app',
+                image: svc.image,
+                imagePullPolicy: props.imagePullPolicy,
+                command: ['./podinfo'],
+                args: [
+                  `--port=${svc.port}`,
+                  '--level=info',
+                  '--data-path=/data',
+                  ...(cacheUrl ? [`--cache-server=${cacheUrl}`] : []),
+                ],
+                ...(env.length > 0 ? { env } : {}),
+                ports: [{ name: 'http', containerPort: svc.port, protocol: 'TCP' }],
+                resources: containerResources(svc.resources),
+                securityContext: containerSecurityContext({ user: svc.runAsUser, group: svc.runAsGroup }),
+                startupProbe: httpProbe(svc.livenessPath, 'http', { periodSeconds: 2, failureThreshold: 30 }),
+                livenessProbe: httpProbe(svc.livenessPath, 'http'),
+                readinessProbe: httpProbe(svc.readinessPath, 'http', { periodSeconds: 5 }),
+                volumeMounts: [
+                  { name: 'data', mountPath: '/data' },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
+            ],
+          },
+        },
+      },
+    });
+
+    new k8s.KubeService(this, 'service', {
+      metadata: { name: svc.name, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: 'http', port: svc.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+
+    disruptionBudget(this, svc.name, labels, selector);
+
+    if (svc.autoscaling) {
+      new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
+        metadata: { name: svc.name, labels },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: svc.name },
+          minReplicas: svc.autoscaling.minReplicas,
+          maxReplicas: svc.autoscaling.maxReplicas,
+          metrics: [
+            {
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: svc.autoscaling.targetCPUUtilizationPercentage } },
+            },
+          ],
+        },
+      });
+    }
+
+    new AllowPolicy(this, 'network-policy', {
+      name: svc.name,
+      labels,
+      podSelector: selector,
+      ingress: [
+        { from: [podPeer(props.clients)], ports: [tcp(svc.port)] },
+        ...(props.scraper ? [{ from: [namespacedPodPeer(props.scraper.namespace, props.scraper.labels)], ports: [tcp(svc.port)] }] : []),
+      ],
+      egress: [
+        dnsEgress(props.dns),
+        ...(this.datastore ? [{ to: [podPeer(selectorLabels(this.datastore.identity))], ports: [tcp(this.datastore.port)] }] : []),
+      ],
+    });
+  }
+}

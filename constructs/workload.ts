@@ -1,0 +1,57 @@
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { Labels } from './labels';
+
+/**
+ * A ServiceAccount of the workload's own, with no API token mounted: none of these programs talks
+ * to the Kubernetes API, so a stolen pod gets no credentials.
+ */
+export function ownServiceAccount(scope: Construct, name: string, labels: Labels): k8s.KubeServiceAccount {
+  return new k8s.KubeServiceAccount(scope, 'service-account', {
+    metadata: { name, labels },
+    automountServiceAccountToken: false,
+  });
+}
+
+export function httpProbe(path: string, port: string | number, opts: Partial<k8s.Probe> = {}): k8s.Probe {
+  return {
+    httpGet: { path, port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port) },
+    periodSeconds: 10,
+    timeoutSeconds: 2,
+    failureThreshold: 3,
+    ...opts,
+  };
+}
+
+/** Spread replicas over nodes where the cluster has several; never blocks scheduling on one node. */
+export function spreadOverNodes(selector: Labels): k8s.TopologySpreadConstraint[] {
+  return [
+    {
+      maxSkew: 1,
+      topologyKey: 'kubernetes.io/hostname',
+      whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: selector },
+    },
+  ];
+}
+
+/** Annotations the Prometheus pod discovery reads (see the monitoring chart's scrape jobs). */
+export function scrapeAnnotations(port: number, path: string): Record<string, string> {
+  return { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': path };
+}
+
+/** A PodDisruptionBudget that keeps all but one pod up during a drain, and never blocks every eviction. */
+export function disruptionBudget(scope: Construct, name: string, labels: Labels, selector: Labels): k8s.KubePodDisruptionBudget {
+  return new k8s.KubePodDisruptionBudget(scope, 'pdb', {
+    metadata: { name, labels },
+    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+  });
+}
+
+/** Parse a memory quantity written as the config schema allows (Ki/Mi/Gi/Ti) into bytes. */
+export function memoryBytes(quantity: string): number {
+  const m = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
+  if (!m) throw new Error(`unsupported memory quantity "${quantity}"`);
+  const power = { Ki: 1, Mi: 2, Gi: 3, Ti: 4 }[m[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'];
+  return Number(m[1]) * 1024 ** power;
+}
