@@ -108,7 +108,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   }
   const got = valueAt(input, issue.path);
   const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
-  return `${formatPath(issue.path)}: ${issue.message}${shown}`;
+  const message = issue.message.replace('expected int,', 'expected a whole number (integer),');
+  return `${formatPath(issue.path)}: ${message}${shown}`;
 }
 
 function valueAt(input: unknown, p: ReadonlyArray<PropertyKey>): unknown {

@@ -55,6 +55,8 @@ export class Microservice extends Construct {
 
     const sa = ownServiceAccount(this, svc.name, labels);
     const env: k8s.EnvVar[] = [
+      // Any image can learn where its datastore is; podinfo also gets it as --cache-server.
+      ...(cacheUrl ? [{ name: 'DATASTORE_URL', value: cacheUrl }] : []),
       ...(svc.message !== undefined ? [{ name: 'PODINFO_UI_MESSAGE', value: svc.message }] : []),
       ...Object.keys(svc.env).sort().map((name) => ({ name, value: svc.env[name] })),
     ];
@@ -81,13 +83,10 @@ export class Microservice extends Construct {
                 name: 'app',
                 image: svc.image,
                 imagePullPolicy: props.imagePullPolicy,
-                command: ['./podinfo'],
-                args: [
-                  `--port=${svc.port}`,
-                  '--level=info',
-                  '--data-path=/data',
-                  ...(cacheUrl ? [`--cache-server=${cacheUrl}`] : []),
-                ],
+                command: svc.command ?? ['./podinfo'],
+                args: svc.command
+                  ? svc.args ?? []
+                  : [`--port=${svc.port}`, '--level=info', '--data-path=/data', ...(cacheUrl ? [`--cache-server=${cacheUrl}`] : []), ...(svc.args ?? [])],
                 ...(env.length > 0 ? { env } : {}),
                 ports: [{ name: 'http', containerPort: svc.port, protocol: 'TCP' }],
                 resources: containerResources(svc.resources),

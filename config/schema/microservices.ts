@@ -34,6 +34,12 @@ export const microservice = z.strictObject({
   /** Shown by podinfo (PODINFO_UI_MESSAGE); any text. */
   message: z.string().optional(),
   image: imageRef.default(DEFAULT_SERVICE_IMAGE),
+  /**
+   * Container command and arguments for an image other than podinfo. Unset: podinfo's own
+   * (`./podinfo --port=<port> --cache-server=<its redis>`).
+   */
+  command: z.array(z.string()).min(1).optional(),
+  args: z.array(z.string()).optional(),
   /** Numeric non-root UID/GID the container runs as. */
   runAsUser: z.number().int().min(1).default(10001),
   runAsGroup: z.number().int().min(1).default(10001),

@@ -1,0 +1,111 @@
+import { configFrom, find, ofKind, synthObjects } from './support/manifests';
+
+const NS = 'container-infra';
+
+describe('microservices', () => {
+  const objects = synthObjects();
+
+  test.each(['news', 'webtoon', 'payment'])('%s has its Deployment, Service, ServiceAccount, PDB, NetworkPolicy and datastore', (name) => {
+    const deployment = find(objects, 'Deployment', name, NS);
+    const pod = deployment.spec.template;
+    const selector = deployment.spec.selector.matchLabels;
+    // Selector: only the stable name/instance labels, and the pods carry them.
+    expect(Object.keys(selector).sort()).toEqual(['app.kubernetes.io/instance', 'app.kubernetes.io/name']);
+    for (const [k, v] of Object.entries(selector)) expect(pod.metadata.labels[k]).toBe(v);
+
+    const service = find(objects, 'Service', name, NS);
+    expect(service.spec.type).toBe('ClusterIP');
+    expect(service.spec.selector).toEqual(selector);
+    const containerPort = pod.spec.containers[0].ports.find((p: any) => p.name === service.spec.ports[0].targetPort);
+    expect(containerPort).toBeDefined();
+
+    const sa = find(objects, 'ServiceAccount', name, NS);
+    expect(sa.automountServiceAccountToken).toBe(false);
+    expect(pod.spec.serviceAccountName).toBe(name);
+    expect(pod.spec.automountServiceAccountToken).toBe(false);
+
+    const pdb = find(objects, 'PodDisruptionBudget', name, NS);
+    expect(pdb.spec.selector.matchLabels).toEqual(selector);
+    expect(pdb.spec.maxUnavailable).toBe(1);
+
+    // Prometheus finds the service through its pod annotations.
+    expect(pod.metadata.annotations['prometheus.io/scrape']).toBe('true');
+    expect(Number(pod.metadata.annotations['prometheus.io/port'])).toBe(containerPort.containerPort);
+    expect(pod.metadata.annotations['prometheus.io/path']).toBe('/metrics');
+
+    // Rolling updates never go below the desired count.
+    expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+    expect(pod.spec.terminationGracePeriodSeconds).toBeGreaterThan(0);
+  });
+
+  test.each(['news', 'webtoon', 'payment'])('%s owns its data: its own Redis, on a volume, reachable only from it', (name) => {
+    const redis = find(objects, 'StatefulSet', `${name}-redis`, NS);
+    expect(redis.spec.volumeClaimTemplates[0].spec.accessModes).toEqual(['ReadWriteOnce']);
+    expect(redis.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
+    // fsGroup makes the volume writable by the non-root redis user without a chown.
+    expect(redis.spec.template.spec.securityContext.fsGroup).toBe(redis.spec.template.spec.securityContext.runAsGroup);
+
+    const app = find(objects, 'Deployment', name, NS).spec.template.spec.containers[0];
+    const cacheArg = app.args.find((a: string) => a.startsWith('--cache-server='));
+    expect(cacheArg).toBe(`--cache-server=tcp://${name}-redis.${NS}.svc.cluster.local:6379`);
+    expect(find(objects, 'Service', `${name}-redis`, NS).spec.selector).toEqual(redis.spec.selector.matchLabels);
+
+    const policy = find(objects, 'NetworkPolicy', `${name}-redis`, NS);
+    expect(policy.spec.podSelector.matchLabels).toEqual(redis.spec.selector.matchLabels);
+    expect(policy.spec.ingress).toHaveLength(1);
+    expect(policy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: find(objects, 'Deployment', name, NS).spec.selector.matchLabels } }]);
+    expect(policy.spec.egress ?? []).toEqual([]);
+  });
+
+  test('a service may reach its own datastore and no other', () => {
+    for (const name of ['news', 'webtoon', 'payment']) {
+      const egress = find(objects, 'NetworkPolicy', name, NS).spec.egress;
+      const datastoreTargets = egress
+        .flatMap((r: any) => r.to ?? [])
+        .map((peer: any) => peer.podSelector?.matchLabels?.['app.kubernetes.io/instance'])
+        .filter((i: string | undefined) => i?.endsWith('-redis'));
+      expect(datastoreTargets).toEqual([`${name}-redis`]);
+    }
+  });
+
+  test('only webtoon autoscales, and its Deployment leaves the replica count to the HPA', () => {
+    const hpas = ofKind(objects, 'HorizontalPodAutoscaler');
+    expect(hpas.map((h) => h.metadata.name)).toEqual(['webtoon']);
+    const hpa = hpas[0];
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'webtoon' });
+    expect(hpa.spec.metrics[0].resource.name).toBe('cpu');
+    expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
+    expect(find(objects, 'Deployment', 'webtoon', NS).spec.replicas).toBeUndefined();
+    expect(find(objects, 'Deployment', 'news', NS).spec.replicas).toBe(1);
+  });
+
+  test('the namespace denies all traffic that no policy allows', () => {
+    const deny = find(objects, 'NetworkPolicy', 'default-deny', NS);
+    expect(deny.spec.podSelector).toEqual({});
+    expect(deny.spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
+  });
+
+  test('adding a fourth service is one configuration entry', () => {
+    const config = configFrom({ services: [{ name: 'news' }, { name: 'shop', message: 'hi', replicas: 2 }] });
+    const more = synthObjects(config);
+    expect(find(more, 'Deployment', 'shop', NS).spec.replicas).toBe(2);
+    expect(find(more, 'StatefulSet', 'shop-redis', NS)).toBeDefined();
+    expect(find(more, 'ConfigMap', 'gateway-nginx', NS).data['nginx.conf']).toContain('location /shop/ {');
+    expect(ofKind(more, 'Deployment').map((d) => d.metadata.name).sort()).toEqual(['gateway', 'news', 'shop']);
+  });
+
+  test('a service without a datastore gets no Redis and no datastore egress', () => {
+    const more = synthObjects(configFrom({ services: [{ name: 'news', datastore: { enabled: false } }] }));
+    expect(ofKind(more, 'StatefulSet')).toHaveLength(0);
+    expect(find(more, 'Deployment', 'news', NS).spec.template.spec.containers[0].args.join(' ')).not.toContain('--cache-server');
+  });
+
+  test('a non-podinfo image can bring its own command', () => {
+    const more = synthObjects(configFrom({ services: [{ name: 'news', image: 'example/news:1.0.0', command: ['/app'], args: ['--serve'] }] }));
+    const c = find(more, 'Deployment', 'news', NS).spec.template.spec.containers[0];
+    expect(c.command).toEqual(['/app']);
+    expect(c.args).toEqual(['--serve']);
+    expect(c.env).toContainEqual({ name: 'DATASTORE_URL', value: `tcp://news-redis.${NS}.svc.cluster.local:6379` });
+  });
+});
