@@ -10,7 +10,8 @@ import { buildApp } from '../../synth/build-app';
 export interface K8sObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  // labels and annotations typed as present: a test that reads a missing one fails anyway.
+  metadata: { name: string; namespace?: string; labels: Record<string, string>; annotations: Record<string, string> };
   [key: string]: any;
 }
 
