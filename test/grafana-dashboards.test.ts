@@ -117,6 +117,14 @@ describe('Grafana provisioning', () => {
     expect(queries).not.toContain('app="news"');
   });
 
+  test("the dashboards ConfigMap fits client-side kubectl apply's 256 KiB annotation limit, even with ten services", () => {
+    const services = Array.from({ length: 10 }, (_, i) => ({ name: `service-${i}` }));
+    const config = configFrom({ services });
+    const configMap = find(synthObjects(config), 'ConfigMap', 'grafana-dashboards', config.namespaces.monitoring);
+    // kubectl stores the whole object as JSON in the last-applied-configuration annotation.
+    expect(Buffer.byteLength(JSON.stringify(configMap))).toBeLessThan(256 * 1024);
+  });
+
   test('the Jenkins dashboard exists only when Jenkins is deployed', () => {
     const titles = rendered({ jenkins: { enabled: false } }).dashboards.map((d) => d.model.title);
     expect(titles).not.toContain('Jenkins');
