@@ -30,3 +30,7 @@ export function prometheusScraper(config: Config): { namespace: string; labels: 
 export function serviceHost(config: Config, service: string, namespace: string): string {
   return `${service}.${namespace}.svc.${config.cluster.domain}`;
 }
+
+export function grafanaPods(config: Config): Labels {
+  return selectorLabels({ name: 'grafana', instance: config.monitoring.grafana.name });
+}

@@ -1,5 +1,6 @@
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { GatewayChart } from '../charts/gateway';
+import { GrafanaChart } from '../charts/grafana';
 import { MicroservicesChart } from '../charts/microservices';
 import { NamespacesChart } from '../charts/namespaces';
 import type { Config } from '../config/schema';
@@ -17,5 +18,6 @@ export function buildApp(config: Config, outdir: string): App {
   };
   const microservices = after(new MicroservicesChart(app, 'microservices', { config }));
   after(new GatewayChart(app, 'gateway', { config }), microservices);
+  if (config.monitoring.enabled) after(new GrafanaChart(app, 'grafana', { config }));
   return app;
 }

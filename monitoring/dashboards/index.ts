@@ -1,0 +1,37 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Config } from '../../config/schema';
+import { jenkinsDashboard } from './jenkins';
+import { microservicesDashboard } from './microservices';
+import { nodesDashboard } from './nodes';
+import { workloadsDashboard } from './workloads';
+
+export interface GrafanaDashboard {
+  /** Stable identity; also the file name in the dashboards ConfigMap (`<uid>.json`). */
+  readonly uid: string;
+  /** The Grafana dashboard JSON model (classic schema, which file provisioning accepts). */
+  readonly model: dashboard.Dashboard;
+}
+
+/** Every provisioned dashboard, in a fixed order; Jenkins's only when Jenkins is deployed. */
+export function grafanaDashboards(config: Config): GrafanaDashboard[] {
+  return [
+    nodesDashboard(config),
+    microservicesDashboard(config),
+    workloadsDashboard(config),
+    ...(config.jenkins.enabled ? [jenkinsDashboard(config)] : []),
+  ];
+}
+
+/** Every PromQL expression of a dashboard: panel targets and query variables. */
+export function dashboardQueries(model: dashboard.Dashboard): string[] {
+  const exprs: string[] = [];
+  for (const panel of model.panels ?? []) {
+    for (const t of ('targets' in panel ? panel.targets ?? [] : []) as Array<{ expr?: string }>) {
+      if (t.expr !== undefined) exprs.push(t.expr);
+    }
+  }
+  for (const v of model.templating?.list ?? []) {
+    if (v.type === 'query' && typeof v.query === 'string') exprs.push(v.query);
+  }
+  return exprs;
+}

@@ -1,0 +1,57 @@
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import type { Config } from '../../config/schema';
+import { buildDashboard, graph, single } from './panels';
+import type { GrafanaDashboard } from './index';
+
+/** (d) Jenkins: controller health, executors and queue, build outcomes (prometheus plugin). */
+export function jenkinsDashboard(_config: Config): GrafanaDashboard {
+  const outcomes = ['success', 'failure', 'unstable', 'aborted'];
+  return {
+    uid: 'container-infra-jenkins',
+    model: buildDashboard({
+      uid: 'container-infra-jenkins',
+      title: 'Jenkins',
+      description: 'Is the Jenkins controller healthy, do builds wait for executors, and how do they end (Jenkins prometheus plugin).',
+      tags: ['container-infra', 'jenkins', 'ci'],
+      sections: [
+        {
+          title: 'Controller',
+          panels: [
+            single('Jenkins up', 'Whether Jenkins is ready to receive requests (1 = up).', units.Short, [{ expr: 'max(default_jenkins_up)', legend: 'up' }]),
+            single('Health checks passing', "Share of the metrics plugin's health checks that pass.", units.PercentUnit, [
+              { expr: 'min(jenkins_health_check_score)', legend: 'score' },
+            ], { min: 0, max: 1 }),
+            single('Nodes online', 'Build nodes (controller and agents) online.', units.Short, [{ expr: 'sum(jenkins_node_online_value)', legend: 'online' }]),
+            single('JVM heap used', 'Share of the maximum heap in use; near 1 the controller stalls in garbage collection.', units.PercentUnit, [
+              { expr: 'max(vm_memory_heap_usage)', legend: 'heap' },
+            ], { min: 0, max: 1 }),
+          ],
+        },
+        {
+          title: 'Executors and queue',
+          panels: [
+            graph('Executors', 'Executors defined and in use; all busy while the queue grows means too few agents.', units.Short, [
+              { expr: 'sum(jenkins_executor_count_value)', legend: 'total' },
+              { expr: 'sum(jenkins_executor_in_use_value)', legend: 'in use' },
+              { expr: 'sum(jenkins_executor_free_value)', legend: 'free' },
+            ]),
+            graph('Build queue', 'Builds waiting to start.', units.Short, [{ expr: 'sum(jenkins_queue_size_value)', legend: 'queued' }]),
+          ],
+        },
+        {
+          title: 'Builds',
+          panels: [
+            graph('Builds finished per hour', 'Completed builds by result, over the preceding hour.', units.Short,
+              outcomes.map((o) => ({ expr: `sum(increase(jenkins_runs_${o}_total[1h]))`, legend: o })), { stacked: true }),
+            graph('Mean build duration per job', 'Average duration of the builds of each job that finished in the preceding hour.', units.Milliseconds, [
+              {
+                expr: 'sum by (jenkins_job) (rate(default_jenkins_builds_duration_milliseconds_summary_sum[1h])) / sum by (jenkins_job) (rate(default_jenkins_builds_duration_milliseconds_summary_count[1h]))',
+                legend: '{{jenkins_job}}',
+              },
+            ]),
+          ],
+        },
+      ],
+    }),
+  };
+}

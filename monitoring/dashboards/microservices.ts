@@ -1,0 +1,84 @@
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import type { Config } from '../../config/schema';
+import { gatewayPods } from '../../charts/selectors';
+import { buildDashboard, graph, Query, single } from './panels';
+import type { GrafanaDashboard } from './index';
+
+/**
+ * Probe and scrape requests also pass podinfo's middleware; leaving them out keeps the request,
+ * error and latency panels about real traffic.
+ */
+const REAL_TRAFFIC = 'path!~"metrics|healthz|readyz"';
+
+/** (b) The microservices: rate, errors and duration of each service, and the gateway in front. */
+export function microservicesDashboard(config: Config): GrafanaDashboard {
+  const ns = config.namespaces.apps;
+  const gateway = `namespace="${ns}", app="${gatewayPods(config)['app.kubernetes.io/name']}"`;
+  const names = config.services.map((s) => s.name);
+  const all = `namespace="${ns}", app=~"${names.join('|')}", ${REAL_TRAFFIC}`;
+  const one = (name: string) => `namespace="${ns}", app="${name}", ${REAL_TRAFFIC}`;
+  const quantile = (q: number, sel: string, by: string): Query => ({
+    expr: `histogram_quantile(${q}, sum by (${by}le) (rate(http_request_duration_seconds_bucket{${sel}}[$__rate_interval])))`,
+    legend: by ? `{{app}} p${Math.round(q * 100)}` : `p${Math.round(q * 100)}`,
+  });
+
+  return {
+    uid: 'container-infra-microservices',
+    model: buildDashboard({
+      uid: 'container-infra-microservices',
+      title: 'Microservices',
+      description: 'Requests, errors and latency of every microservice (podinfo metrics), and the API gateway in front of them (nginx-prometheus-exporter).',
+      tags: ['container-infra', 'microservices', 'gateway'],
+      sections: [
+        {
+          title: 'API gateway',
+          panels: [
+            single('Gateway pods up', 'nginx instances whose stub_status the exporter could read.', units.Short, [{ expr: `sum(nginx_up{${gateway}})`, legend: 'up' }]),
+            single('Gateway requests', 'Requests per second nginx handled, all routes.', units.RequestsPerSecond, [
+              { expr: `sum(rate(nginx_http_requests_total{${gateway}}[$__rate_interval]))`, legend: 'requests' },
+            ]),
+            graph('Gateway requests per pod', 'Requests per second each nginx pod handled.', units.RequestsPerSecond, [
+              { expr: `sum by (pod) (rate(nginx_http_requests_total{${gateway}}[$__rate_interval]))`, legend: '{{pod}}' },
+            ], { width: 6 }),
+            graph('Gateway connections', 'Client connections by state: reading a request, writing a response, idle keep-alive.', units.Short, [
+              { expr: `sum(nginx_connections_reading{${gateway}})`, legend: 'reading' },
+              { expr: `sum(nginx_connections_writing{${gateway}})`, legend: 'writing' },
+              { expr: `sum(nginx_connections_waiting{${gateway}})`, legend: 'waiting' },
+            ], { width: 6, stacked: true }),
+          ],
+        },
+        {
+          title: 'All services',
+          panels: [
+            graph('Requests per service', 'Requests per second each service answered (probes and scrapes excluded).', units.RequestsPerSecond, [
+              { expr: `sum by (app) (rate(http_request_duration_seconds_count{${all}}[$__rate_interval]))`, legend: '{{app}}' },
+            ], { width: 8 }),
+            graph('Error ratio per service', 'Share of requests answered with a 5xx status.', units.PercentUnit, [
+              {
+                expr: `sum by (app) (rate(http_request_duration_seconds_count{${all}, status=~"5.."}[$__rate_interval])) / sum by (app) (rate(http_request_duration_seconds_count{${all}}[$__rate_interval]))`,
+                legend: '{{app}}',
+              },
+            ], { width: 8, min: 0 }),
+            graph('p95 latency per service', '95% of requests to each service finished faster than this.', units.Seconds, [quantile(0.95, all, 'app, ')], { width: 8, min: 0 }),
+          ],
+        },
+        ...names.map((name) => ({
+          title: `Service ${name}`,
+          panels: [
+            graph(`${name}: requests by status`, `Requests per second to ${name}, by HTTP status.`, units.RequestsPerSecond, [
+              { expr: `sum by (status) (rate(http_request_duration_seconds_count{${one(name)}}[$__rate_interval]))`, legend: '{{status}}' },
+            ], { width: 8, stacked: true }),
+            graph(`${name}: latency`, `Median, 95th and 99th percentile duration of requests to ${name}.`, units.Seconds, [
+              quantile(0.5, one(name), ''),
+              quantile(0.95, one(name), ''),
+              quantile(0.99, one(name), ''),
+            ], { width: 8, min: 0 }),
+            graph(`${name}: requests by route`, `Requests per second to ${name}, by route (podinfo's path label).`, units.RequestsPerSecond, [
+              { expr: `sum by (path) (rate(http_request_duration_seconds_count{${one(name)}}[$__rate_interval]))`, legend: '{{path}}' },
+            ], { width: 8 }),
+          ],
+        })),
+      ],
+    }),
+  };
+}

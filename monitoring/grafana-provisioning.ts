@@ -1,0 +1,90 @@
+import type { Config } from '../config/schema';
+import { serviceHost } from '../charts/selectors';
+
+/**
+ * Grafana provisioning files as typed data (datasource and dashboard provider), serialized once by
+ * the Grafana chart. Grafana reads both only at start, so the chart rolls its pod when they change.
+ */
+
+/** Fixed, so every dashboard panel can name it and a re-created Grafana keeps working dashboards. */
+export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
+export const PROMETHEUS_DATASOURCE_TYPE = 'prometheus';
+
+/** Where the dashboards ConfigMap is mounted, read-only. */
+export const DASHBOARDS_DIR = '/etc/grafana/dashboards';
+
+export interface DatasourceProvisioning {
+  readonly apiVersion: 1;
+  /** Datasources Grafana has but this file no longer lists are deleted: the file is the truth. */
+  readonly prune: boolean;
+  readonly datasources: ReadonlyArray<{
+    readonly name: string;
+    readonly type: string;
+    readonly uid: string;
+    readonly access: 'proxy';
+    readonly url: string;
+    readonly isDefault: boolean;
+    readonly editable: boolean;
+    readonly jsonData: Readonly<Record<string, string | number | boolean>>;
+  }>;
+}
+
+export interface DashboardProviderProvisioning {
+  readonly apiVersion: 1;
+  readonly providers: ReadonlyArray<{
+    readonly name: string;
+    readonly orgId: number;
+    readonly folder: string;
+    readonly type: 'file';
+    readonly disableDeletion: boolean;
+    readonly allowUiUpdates: boolean;
+    readonly updateIntervalSeconds: number;
+    readonly options: { readonly path: string; readonly foldersFromFilesStructure: boolean };
+  }>;
+}
+
+/** `http://<prometheus>.<monitoring namespace>.svc.<cluster domain>:<port>` */
+export function prometheusUrl(config: Config): string {
+  const p = config.monitoring.prometheus;
+  return `http://${serviceHost(config, p.name, config.namespaces.monitoring)}:${p.port}`;
+}
+
+export function datasourceProvisioning(config: Config): DatasourceProvisioning {
+  return {
+    apiVersion: 1,
+    prune: true,
+    datasources: [
+      {
+        name: 'Prometheus',
+        type: PROMETHEUS_DATASOURCE_TYPE,
+        uid: PROMETHEUS_DATASOURCE_UID,
+        // Grafana's server queries Prometheus, so only Grafana's pod needs a NetworkPolicy path to it.
+        access: 'proxy',
+        url: prometheusUrl(config),
+        isDefault: true,
+        editable: false,
+        jsonData: { httpMethod: 'POST', prometheusType: 'Prometheus' },
+      },
+    ],
+  };
+}
+
+export function dashboardProviderProvisioning(config: Config): DashboardProviderProvisioning {
+  return {
+    apiVersion: 1,
+    providers: [
+      {
+        name: config.partOf,
+        orgId: 1,
+        folder: config.partOf,
+        type: 'file',
+        // Dashboards are code: edits in the UI would be lost at the next restart, so they are refused.
+        disableDeletion: true,
+        allowUiUpdates: false,
+        // The kubelet refreshes the mounted ConfigMap; Grafana picks changed dashboards up without a restart.
+        updateIntervalSeconds: 30,
+        options: { path: DASHBOARDS_DIR, foldersFromFilesStructure: false },
+      },
+    ],
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The metric names each exporter of this environment exposes, as dashboards and alert rules may
+ * use them. A query that names a metric outside this catalogue reads nothing (a typo, or an
+ * exporter we do not run), and the tests fail. Each exporter will be tied to its scrape job.
+ *
+ * Histograms and summaries list the series PromQL names (`_bucket`, `_count`, `_sum`).
+ * Names were checked against each project's source or documentation for the pinned version.
+ */
+export type Exporter = 'prometheus' | 'node-exporter' | 'kube-state-metrics' | 'cadvisor' | 'nginx-exporter' | 'podinfo' | 'jenkins';
+
+export interface ExporterMetrics {
+  /** Where the metrics come from, for a reader checking a name. */
+  readonly source: string;
+  readonly metrics: readonly string[];
+}
+
+export const METRIC_CATALOG: Readonly<Record<Exporter, ExporterMetrics>> = {
+  prometheus: {
+    source: 'series Prometheus itself adds to every scrape target',
+    metrics: ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'],
+  },
+  'node-exporter': {
+    source: 'prometheus/node_exporter (cpu, meminfo, filesystem, netdev, loadavg, stat collectors)',
+    metrics: [
+      'node_cpu_seconds_total',
+      'node_memory_MemAvailable_bytes',
+      'node_memory_MemTotal_bytes',
+      'node_filesystem_avail_bytes',
+      'node_filesystem_size_bytes',
+      'node_network_receive_bytes_total',
+      'node_network_transmit_bytes_total',
+      'node_load1',
+      'node_load5',
+      'node_load15',
+      'node_boot_time_seconds',
+    ],
+  },
+  'kube-state-metrics': {
+    source: 'kubernetes/kube-state-metrics v2 (node, deployment, pod, horizontalpodautoscaler collectors)',
+    metrics: [
+      'kube_node_info',
+      'kube_node_status_condition',
+      'kube_deployment_spec_replicas',
+      'kube_deployment_status_replicas_available',
+      'kube_pod_info',
+      'kube_pod_status_phase',
+      'kube_pod_container_status_restarts_total',
+      'kube_pod_container_resource_requests',
+      'kube_pod_container_resource_limits',
+      'kube_horizontalpodautoscaler_spec_min_replicas',
+      'kube_horizontalpodautoscaler_spec_max_replicas',
+      'kube_horizontalpodautoscaler_status_current_replicas',
+      'kube_horizontalpodautoscaler_status_desired_replicas',
+    ],
+  },
+  cadvisor: {
+    source: "the kubelet's /metrics/cadvisor endpoint (labels namespace, pod, container)",
+    metrics: ['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes', 'container_cpu_cfs_throttled_periods_total', 'container_cpu_cfs_periods_total'],
+  },
+  'nginx-exporter': {
+    source: 'nginx/nginx-prometheus-exporter (stub_status collector, namespace "nginx")',
+    metrics: [
+      'nginx_up',
+      'nginx_connections_active',
+      'nginx_connections_accepted',
+      'nginx_connections_handled',
+      'nginx_connections_reading',
+      'nginx_connections_writing',
+      'nginx_connections_waiting',
+      'nginx_http_requests_total',
+    ],
+  },
+  podinfo: {
+    source: 'stefanprodan/podinfo pkg/api/http/metrics.go: histogram {method, path, status}, counter {status}',
+    metrics: [
+      'http_request_duration_seconds_bucket',
+      'http_request_duration_seconds_count',
+      'http_request_duration_seconds_sum',
+      'http_requests_total',
+      'process_resident_memory_bytes',
+      'go_goroutines',
+    ],
+  },
+  jenkins: {
+    source: 'jenkinsci/prometheus-plugin: its own collectors (default_jenkins_*) and the metrics plugin (jenkins_*, vm_*)',
+    metrics: [
+      'default_jenkins_up',
+      'default_jenkins_builds_duration_milliseconds_summary_count',
+      'default_jenkins_builds_duration_milliseconds_summary_sum',
+      'jenkins_executor_count_value',
+      'jenkins_executor_in_use_value',
+      'jenkins_executor_free_value',
+      'jenkins_queue_size_value',
+      'jenkins_node_online_value',
+      'jenkins_health_check_score',
+      'jenkins_runs_success_total',
+      'jenkins_runs_failure_total',
+      'jenkins_runs_unstable_total',
+      'jenkins_runs_aborted_total',
+      'vm_memory_heap_usage',
+    ],
+  },
+};
+
+/** The exporter that exposes `metric`, or undefined when no exporter of this environment does. */
+export function exporterOf(metric: string): Exporter | undefined {
+  return (Object.keys(METRIC_CATALOG) as Exporter[]).find((e) => METRIC_CATALOG[e].metrics.includes(metric));
+}
