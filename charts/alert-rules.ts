@@ -16,7 +16,6 @@ export function alertRules(config: Config): AlertRule[] {
   const fs = `fstype!~"${PSEUDO_FS}"`;
   const requests = (extra: string) =>
     `sum by (namespace, service) (rate(http_request_duration_seconds_count{job="${JOBS.annotatedPods}", component="microservice", path!~"${NON_USER_PATHS}"${extra}}[5m]))`;
-  const hpa = 'on (namespace, horizontalpodautoscaler)';
 
   const rules: AlertRule[] = [
     {
@@ -57,8 +56,9 @@ export function alertRules(config: Config): AlertRule[] {
     },
     {
       alert: 'KubeHpaMaxedOut',
+      // The three series of one HPA carry the same labels, so they match one-to-one as they are.
       // An HPA whose minimum equals its maximum is always "at maximum"; that is not news.
-      expr: `kube_horizontalpodautoscaler_status_current_replicas >= ${hpa} kube_horizontalpodautoscaler_spec_max_replicas unless ${hpa} (kube_horizontalpodautoscaler_spec_max_replicas == ${hpa} kube_horizontalpodautoscaler_spec_min_replicas)`,
+      expr: 'kube_horizontalpodautoscaler_status_current_replicas >= kube_horizontalpodautoscaler_spec_max_replicas unless (kube_horizontalpodautoscaler_spec_max_replicas == kube_horizontalpodautoscaler_spec_min_replicas)',
       for: '15m',
       labels: { severity: 'warning' },
       annotations: {
