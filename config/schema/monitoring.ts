@@ -57,7 +57,7 @@ const prometheus = z
         image: imageRef.default('quay.io/prometheus-operator/prometheus-config-reloader:v0.83.0'),
         /** Health and metrics port of the reloader (loopback traffic and probes only). */
         port: port.default(8080),
-        resources: resources.default(res('5m', '16Mi', '32Mi')),
+        resources: resources.default(res('5m', '16Mi', '48Mi')),
       })
       .prefault({}),
     /** Alert thresholds; `for:` durations are part of each rule. */
@@ -107,7 +107,7 @@ const alertmanager = z.strictObject({
   image: imageRef.default('quay.io/prometheus/alertmanager:v0.28.1'),
   runAsUser: uid.default(65534),
   runAsGroup: uid.default(65534),
-  resources: resources.default(res('10m', '32Mi', '64Mi')),
+  resources: resources.default(res('10m', '32Mi', '128Mi')),
   route: z
     .strictObject({
       groupBy: z.array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a label name')).default(['alertname', 'namespace']),
@@ -130,7 +130,7 @@ const nodeExporter = z.strictObject({
   port: port.default(9100),
   runAsUser: uid.default(65534),
   runAsGroup: uid.default(65534),
-  resources: resources.default(res('20m', '24Mi', '64Mi')),
+  resources: resources.default(res('20m', '24Mi', '96Mi')),
 });
 
 /** kube-state-metrics resources (its --resources names) we export; the RBAC follows this list. */
