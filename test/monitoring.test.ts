@@ -4,7 +4,7 @@ import { alertRules } from '../charts/alert-rules';
 import { KSM_API } from '../charts/kube-state-metrics';
 import { JOBS, PROMETHEUS_CONFIG_FILE, prometheusConfig } from '../charts/prometheus-config';
 import { grafanaPods, prometheusPods } from '../charts/selectors';
-import { parseConfig } from '../config/load';
+import { loadConfig, parseConfig } from '../config/load';
 import { KSM_RESOURCES } from '../config/schema/monitoring';
 import { memoryBytes } from '../constructs/workload';
 import { allContainers, configFrom, find, K8sObject, ofKind, podSpecOf, synthFiles, synthObjects, workloads } from './support/manifests';
@@ -383,7 +383,6 @@ describe('alert rules', () => {
 
 describe('prod example environment', () => {
   test('parses, and sizes monitoring above the defaults', () => {
-    const { loadConfig } = require('../config/load') as typeof import('../config/load');
     const prod = loadConfig({ env: 'prod' }).config.monitoring;
     const defaults = configFrom().monitoring;
     expect(memoryBytes(prod.prometheus.storage.size)).toBeGreaterThan(memoryBytes(defaults.prometheus.storage.size));
