@@ -34,3 +34,23 @@ export function serviceHost(config: Config, service: string, namespace: string):
 export function grafanaPods(config: Config): Labels {
   return selectorLabels({ name: 'grafana', instance: config.monitoring.grafana.name });
 }
+
+export function prometheusIdentity(config: Config): Identity {
+  const p = config.monitoring.prometheus;
+  return { name: 'prometheus', instance: p.name, component: 'monitoring', partOf: config.partOf, version: imageVersion(p.image) };
+}
+
+export function alertmanagerIdentity(config: Config): Identity {
+  const a = config.monitoring.alertmanager;
+  return { name: 'alertmanager', instance: a.name, component: 'alerting', partOf: config.partOf, version: imageVersion(a.image) };
+}
+
+export function nodeExporterIdentity(config: Config): Identity {
+  const n = config.monitoring.nodeExporter;
+  return { name: 'node-exporter', instance: n.name, component: 'exporter', partOf: config.partOf, version: imageVersion(n.image) };
+}
+
+export function kubeStateMetricsIdentity(config: Config): Identity {
+  const k = config.monitoring.kubeStateMetrics;
+  return { name: 'kube-state-metrics', instance: k.name, component: 'exporter', partOf: config.partOf, version: imageVersion(k.image) };
+}

@@ -92,12 +92,12 @@ describe('microservices', () => {
     expect(find(more, 'Deployment', 'shop', NS).spec.replicas).toBe(2);
     expect(find(more, 'StatefulSet', 'shop-redis', NS)).toBeDefined();
     expect(find(more, 'ConfigMap', 'gateway-nginx', NS).data['nginx.conf']).toContain('location /shop/ {');
-    expect(ofKind(more, 'Deployment').map((d) => d.metadata.name).sort()).toEqual(['gateway', 'news', 'shop']);
+    expect(ofKind(more, 'Deployment').filter((d) => d.metadata.namespace === NS).map((d) => d.metadata.name).sort()).toEqual(['gateway', 'news', 'shop']);
   });
 
   test('a service without a datastore gets no Redis and no datastore egress', () => {
     const more = synthObjects(configFrom({ services: [{ name: 'news', datastore: { enabled: false } }] }));
-    expect(ofKind(more, 'StatefulSet')).toHaveLength(0);
+    expect(ofKind(more, 'StatefulSet').filter((s) => s.metadata.namespace === NS)).toHaveLength(0);
     expect(find(more, 'Deployment', 'news', NS).spec.template.spec.containers[0].args.join(' ')).not.toContain('--cache-server');
   });
 

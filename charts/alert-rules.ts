@@ -1,0 +1,148 @@
+import type { Config } from '../config/schema';
+import { AlertRule, RuleFile } from '../constructs/prometheus-config';
+import { JOBS } from './prometheus-config';
+
+/** Filesystems that are not node disks: memory-backed, container layers, snapshots. */
+const PSEUDO_FS = 'tmpfs|ramfs|overlay|squashfs|nsfs|fuse.lxcfs';
+/** podinfo's own endpoints, hit by probes and scrapes rather than by users. */
+const NON_USER_PATHS = 'healthz|readyz|metrics';
+
+/**
+ * The alerting rules, as data. Every expression reads series that prometheus-config.ts collects
+ * (job names from JOBS); every alert has a severity, a summary and a description.
+ */
+export function alertRules(config: Config): AlertRule[] {
+  const t = config.monitoring.prometheus.alerts;
+  const fs = `fstype!~"${PSEUDO_FS}"`;
+  const requests = (extra: string) =>
+    `sum by (namespace, service) (rate(http_request_duration_seconds_count{job="${JOBS.annotatedPods}", component="microservice", path!~"${NON_USER_PATHS}"${extra}}[5m]))`;
+
+  const rules: AlertRule[] = [
+    {
+      alert: 'TargetDown',
+      // Jenkins has its own alert below, with advice that fits it.
+      expr: `up{job!="${JOBS.jenkins}"} == 0`,
+      for: '5m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Scrape target {{ $labels.job }}/{{ $labels.instance }} is down',
+        description:
+          'Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}) for 5 minutes: the process is down or unreachable, or a NetworkPolicy blocks the scrape. See Status > Targets in Prometheus for the error.',
+      },
+    },
+    {
+      alert: 'KubePodCrashLooping',
+      expr: 'max_over_time(kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff"}[5m]) >= 1',
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} is crash looping',
+        description:
+          'Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} keeps restarting (CrashLoopBackOff) for 10 minutes. Check `kubectl logs --previous`.',
+      },
+    },
+    {
+      alert: 'KubeDeploymentReplicasMismatch',
+      // Not while a rollout is still making progress.
+      expr:
+        '(kube_deployment_spec_replicas > kube_deployment_status_replicas_available) and (changes(kube_deployment_status_replicas_updated[10m]) == 0)',
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has fewer available replicas than desired',
+        description:
+          'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had fewer available replicas than its spec asks for during 15 minutes with no rollout progress: pods cannot be scheduled, pull their image or become ready.',
+      },
+    },
+    {
+      alert: 'KubeHpaMaxedOut',
+      // The three series of one HPA carry the same labels, so they match one-to-one as they are.
+      // An HPA whose minimum equals its maximum is always "at maximum"; that is not news.
+      expr: 'kube_horizontalpodautoscaler_status_current_replicas >= kube_horizontalpodautoscaler_spec_max_replicas unless (kube_horizontalpodautoscaler_spec_max_replicas == kube_horizontalpodautoscaler_spec_min_replicas)',
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} is pinned at its maximum',
+        description:
+          'HorizontalPodAutoscaler {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at its maximum replica count for 15 minutes: the load needs more replicas than it may add. Raise maxReplicas or find what drives the load.',
+      },
+    },
+    {
+      alert: 'Gateway5xxRatioHigh',
+      // Measured at the services behind the gateway: nginx's stub_status exporter has no per-status
+      // counters, while podinfo counts every response by status. A gateway-made 502/504 (no upstream
+      // at all) shows as TargetDown and KubeDeploymentReplicasMismatch instead.
+      expr: `${requests(', status=~"5.."')} / ${requests('')} > ${t.http5xxRatio}`,
+      for: '10m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: 'Service {{ $labels.namespace }}/{{ $labels.service }} answers too many requests with 5xx',
+        description: `More than ${percent(t.http5xxRatio)}% of the requests the gateway routes to {{ $labels.service }} have failed with a 5xx status for 10 minutes (probe and metrics requests not counted).`,
+      },
+    },
+    {
+      alert: 'NodeFilesystemAlmostFull',
+      expr: `(node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}} * 100 < ${t.filesystemFreePercent}) and node_filesystem_readonly{${fs}} == 0`,
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} is almost full',
+        description: `Filesystem {{ $labels.mountpoint }} ({{ $labels.device }}) on node {{ $labels.instance }} has had less than ${t.filesystemFreePercent}% free space for 15 minutes. Kubernetes starts evicting pods when the node's disk runs out.`,
+      },
+    },
+    {
+      alert: 'NodeMemoryPressure',
+      expr: 'kube_node_status_condition{condition="MemoryPressure", status="true"} == 1',
+      for: '5m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Node {{ $labels.node }} reports memory pressure',
+        description: 'The kubelet on node {{ $labels.node }} has reported the MemoryPressure condition for 5 minutes: it is evicting pods to reclaim memory.',
+      },
+    },
+    {
+      alert: 'NodeMemoryAvailableLow',
+      expr: `node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100 < ${t.memoryAvailablePercent}`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Node {{ $labels.instance }} is running out of memory',
+        description: `Node {{ $labels.instance }} has had less than ${t.memoryAvailablePercent}% of its memory available for 10 minutes; memory pressure and evictions follow.`,
+      },
+    },
+    {
+      alert: 'PrometheusConfigReloadFailed',
+      expr: `max_over_time(prometheus_config_last_reload_successful{job="${JOBS.prometheus}"}[5m]) == 0`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Prometheus could not load its new configuration',
+        description:
+          'Prometheus {{ $labels.instance }} rejected its configuration or rule files at the last reload and keeps running the previous ones. See the prometheus container log for the error.',
+      },
+    },
+  ];
+
+  if (config.jenkins.enabled) {
+    rules.push({
+      alert: 'JenkinsDown',
+      // absent(): also fire when the target has vanished from discovery altogether.
+      expr: `up{job="${JOBS.jenkins}"} == 0 or absent(up{job="${JOBS.jenkins}"})`,
+      for: '5m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Jenkins is down',
+        description: `Prometheus has not reached Jenkins' metrics endpoint (${config.jenkins.metricsPath}) for 5 minutes: the controller is down, restarting, or its prometheus plugin is missing. No pipeline can run.`,
+      },
+    });
+  }
+  return rules;
+}
+
+function percent(ratio: number): string {
+  return String(Math.round(ratio * 10000) / 100);
+}
+
+export function alertRuleFile(config: Config): RuleFile {
+  return { groups: [{ name: 'container-infra', rules: alertRules(config) }] };
+}

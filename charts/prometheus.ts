@@ -1,0 +1,224 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { Config } from '../config/schema';
+import { MANAGED_BY, recommendedLabels, selectorLabels } from '../constructs/labels';
+import { AllowPolicy, DefaultDenyPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
+import { renderYaml } from '../constructs/prometheus-config';
+import { clusterReadAccess, namespaceReadAccess } from '../constructs/rbac';
+import { containerResources } from '../constructs/resources';
+import { containerSecurityContext, podSecurityContext } from '../constructs/security';
+import { disruptionBudget, httpProbe } from '../constructs/workload';
+import * as k8s from '../imports/k8s';
+import { alertRuleFile } from './alert-rules';
+import {
+  ALERT_RULES_FILE,
+  PROMETHEUS_CONFIG_DIR,
+  PROMETHEUS_CONFIG_FILE,
+  PROMETHEUS_RULES_DIR,
+  prometheusConfig,
+} from './prometheus-config';
+import { alertmanagerIdentity, grafanaPods, kubeStateMetricsIdentity, prometheusIdentity, prometheusPods } from './selectors';
+
+const DATA_DIR = '/prometheus';
+/** Ports on which Prometheus reaches the Kubernetes API (Service port, then the real apiserver port after DNAT) and kubelets. */
+export const API_SERVER_PORTS = [443, 6443];
+export const KUBELET_PORT = 10250;
+
+/** Egress rules of Prometheus: exactly the scrape targets, the API server, the kubelets and DNS. */
+export function prometheusEgress(config: Config): k8s.NetworkPolicyEgressRule[] {
+  const ns = config.namespaces;
+  const m = config.monitoring;
+  const inNamespace = (namespace: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
+  const appPorts = [...new Set([...config.services.map((s) => s.port), config.gateway.exporter.port])].sort((a, b) => a - b);
+  return [
+    dnsEgress(config.cluster.dns),
+    // The API server (discovery) and the kubelets (kubelet and cAdvisor metrics) run on the nodes'
+    // host network or outside the cluster: no pod or namespace selector can match them, and their
+    // addresses differ per cluster. So these ports are allowed to any destination.
+    { ports: [...API_SERVER_PORTS, KUBELET_PORT].map(tcp) },
+    // node-exporter uses the host network too: its address is the node's.
+    { ports: [tcp(m.nodeExporter.port)] },
+    // Annotated pods in the apps namespace, on the metrics ports they declare.
+    { to: [inNamespace(ns.apps)], ports: appPorts.map(tcp) },
+    ...(config.jenkins.enabled ? [{ to: [inNamespace(ns.ci)], ports: [tcp(config.jenkins.port)] }] : []),
+    { to: [podPeer(selectorLabels(alertmanagerIdentity(config)))], ports: [tcp(m.alertmanager.port)] },
+    { to: [podPeer(selectorLabels(kubeStateMetricsIdentity(config)))], ports: [tcp(m.kubeStateMetrics.port)] },
+  ];
+}
+
+/**
+ * Prometheus: one replica as a StatefulSet with its own volume (a ReadWriteOnce volume under a
+ * rolling Deployment deadlocks), its configuration and alert rules generated as data, and a
+ * sidecar that makes it reload them when the ConfigMaps change.
+ */
+export class PrometheusChart extends Chart {
+  constructor(scope: Construct, id: string, props: { config: Config }) {
+    const config = props.config;
+    const p = config.monitoring.prometheus;
+    const namespace = config.namespaces.monitoring;
+    super(scope, id, { namespace, disableResourceNameHashes: true });
+
+    const identity = prometheusIdentity(config);
+    const labels = recommendedLabels(identity);
+    const selector = prometheusPods(config);
+
+    // The monitoring namespace: nothing flows unless a policy below (or Grafana's) allows it.
+    new DefaultDenyPolicy(this, 'default-deny', {
+      labels: {
+        'app.kubernetes.io/name': 'default-deny',
+        'app.kubernetes.io/instance': `${namespace}-default-deny`,
+        'app.kubernetes.io/component': 'network-policy',
+        'app.kubernetes.io/part-of': config.partOf,
+        'app.kubernetes.io/managed-by': MANAGED_BY,
+      },
+    });
+
+    const sa = new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: { name: p.name, labels },
+      // Prometheus talks to the Kubernetes API (discovery) and to kubelets with this token.
+      automountServiceAccountToken: true,
+    });
+    // Cluster-scoped discovery: nodes (kubelet and cAdvisor targets) and the kubelet's metrics.
+    clusterReadAccess(this, 'discovery', {
+      name: `${namespace}-${p.name}`,
+      labels,
+      serviceAccount: sa.name,
+      namespace,
+      rules: [
+        { apiGroup: '', resources: ['nodes'] },
+        { apiGroup: '', resources: ['nodes/metrics'], verbs: ['get'] },
+      ],
+    });
+    // Pod discovery only in the namespaces it scrapes pods in.
+    for (const target of [...new Set([config.namespaces.apps, namespace, config.namespaces.nodeMonitoring])]) {
+      namespaceReadAccess(this, `pods-${target}`, {
+        name: `${p.name}-discovery`,
+        namespace: target,
+        labels,
+        serviceAccount: sa.name,
+        serviceAccountNamespace: namespace,
+        rules: [{ apiGroup: '', resources: ['pods'] }],
+      });
+    }
+
+    const configText = renderYaml(prometheusConfig(config));
+    const rulesText = renderYaml(alertRuleFile(config));
+    const configMap = new k8s.KubeConfigMap(this, 'config', {
+      metadata: { name: `${p.name}-config`, labels },
+      data: { [PROMETHEUS_CONFIG_FILE]: configText },
+    });
+    const rulesMap = new k8s.KubeConfigMap(this, 'rules', {
+      metadata: { name: `${p.name}-rules`, labels },
+      data: { [ALERT_RULES_FILE]: rulesText },
+    });
+
+    const service = new k8s.KubeService(this, 'service', {
+      metadata: { name: p.name, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: 'http-web', port: p.port, targetPort: k8s.IntOrString.fromString('http-web'), protocol: 'TCP' }],
+      },
+    });
+
+    const configMounts: k8s.VolumeMount[] = [
+      { name: 'config', mountPath: PROMETHEUS_CONFIG_DIR, readOnly: true },
+      { name: 'rules', mountPath: PROMETHEUS_RULES_DIR, readOnly: true },
+    ];
+    const local = `http://127.0.0.1:${p.port}`;
+
+    new k8s.KubeStatefulSet(this, 'statefulset', {
+      metadata: { name: p.name, labels },
+      spec: {
+        serviceName: service.name,
+        replicas: 1,
+        selector: { matchLabels: selector },
+        updateStrategy: { type: 'RollingUpdate' },
+        podManagementPolicy: 'OrderedReady',
+        template: {
+          // No config checksum here on purpose: the reloader applies a changed ConfigMap in place
+          // (SIGHUP), which keeps the in-memory head block and avoids a WAL replay on every change.
+          metadata: { labels },
+          spec: {
+            serviceAccountName: sa.name,
+            automountServiceAccountToken: true,
+            // Lets the reloader send SIGHUP to the prometheus process: reload without enabling
+            // --web.enable-lifecycle, which would also expose /-/quit to anyone reaching the port.
+            shareProcessNamespace: true,
+            // fsGroup makes the volume group-writable for the image's non-root user, with no chown
+            // init container (the upstream chart's "queries.active: permission denied").
+            securityContext: podSecurityContext({ user: p.runAsUser, group: p.runAsGroup, fsGroup: p.runAsGroup }),
+            // Time to flush the head block to disk on shutdown.
+            terminationGracePeriodSeconds: 120,
+            containers: [
+              {
+                name: 'prometheus',
+                image: p.image,
+                imagePullPolicy: config.imagePullPolicy,
+                args: [
+                  `--config.file=${PROMETHEUS_CONFIG_DIR}/${PROMETHEUS_CONFIG_FILE}`,
+                  `--storage.tsdb.path=${DATA_DIR}`,
+                  `--storage.tsdb.retention.time=${p.retention.time}`,
+                  `--storage.tsdb.retention.size=${p.retention.size}`,
+                  `--web.listen-address=:${p.port}`,
+                ],
+                ports: [{ name: 'http-web', containerPort: p.port, protocol: 'TCP' }],
+                resources: containerResources(p.resources),
+                securityContext: containerSecurityContext({ user: p.runAsUser, group: p.runAsGroup }),
+                // Replaying a large WAL after a crash can take minutes: up to 10 before liveness counts.
+                startupProbe: httpProbe('/-/ready', 'http-web', { periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 3 }),
+                livenessProbe: httpProbe('/-/healthy', 'http-web', { periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 }),
+                readinessProbe: httpProbe('/-/ready', 'http-web', { periodSeconds: 10, timeoutSeconds: 3 }),
+                volumeMounts: [...configMounts, { name: 'data', mountPath: DATA_DIR }],
+              },
+              {
+                name: 'config-reloader',
+                image: p.reloader.image,
+                imagePullPolicy: config.imagePullPolicy,
+                args: [
+                  `--watched-dir=${PROMETHEUS_CONFIG_DIR}`,
+                  `--watched-dir=${PROMETHEUS_RULES_DIR}`,
+                  '--reload-method=signal',
+                  `--runtimeinfo-url=${local}/api/v1/status/runtimeinfo`,
+                  '--watch-interval=1m',
+                  `--listen-address=:${p.reloader.port}`,
+                ],
+                ports: [{ name: 'reloader', containerPort: p.reloader.port, protocol: 'TCP' }],
+                resources: containerResources(p.reloader.resources),
+                // Same UID as prometheus: a process may only signal processes of its own user.
+                securityContext: containerSecurityContext({ user: p.runAsUser, group: p.runAsGroup }),
+                livenessProbe: httpProbe('/healthz', 'reloader', { periodSeconds: 30 }),
+                readinessProbe: httpProbe('/healthz', 'reloader', { periodSeconds: 30 }),
+                volumeMounts: configMounts,
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: configMap.name } },
+              { name: 'rules', configMap: { name: rulesMap.name } },
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels: selector },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              ...(p.storage.storageClassName ? { storageClassName: p.storage.storageClassName } : {}),
+              resources: { requests: { storage: k8s.Quantity.fromString(p.storage.size) } },
+            },
+          },
+        ],
+      },
+    });
+
+    disruptionBudget(this, p.name, labels, selector);
+
+    new AllowPolicy(this, 'network-policy', {
+      name: p.name,
+      labels,
+      podSelector: selector,
+      ingress: [{ from: [namespacedPodPeer(namespace, grafanaPods(config))], ports: [tcp(p.port)] }],
+      egress: prometheusEgress(config),
+    });
+  }
+}

@@ -1,0 +1,254 @@
+import { JOBS } from '../../charts/prometheus-config';
+import type { Config } from '../../config/schema';
+import type { AlertRule } from '../../constructs/prometheus-config';
+
+/**
+ * `promtool test rules` cases, as data: for every alert, series that make it fire and series that
+ * must not. Expected labels are written out here; expected annotations are the rule's templates
+ * expanded with those labels (promtool compares annotations exactly, and the expander refuses
+ * templates that reference a label the alert does not carry).
+ */
+
+type Labels = Record<string, string>;
+
+interface InputSeries {
+  readonly series: string;
+  readonly values: string;
+}
+
+interface AlertTest {
+  readonly eval_time: string;
+  readonly alertname: string;
+  readonly exp_alerts: ReadonlyArray<{ readonly exp_labels: Labels; readonly exp_annotations: Labels }>;
+}
+
+export interface PromtoolTestFile {
+  readonly rule_files: readonly string[];
+  readonly evaluation_interval: string;
+  readonly tests: ReadonlyArray<{ readonly name: string; readonly interval: string; readonly input_series: readonly InputSeries[]; readonly alert_rule_test: readonly AlertTest[] }>;
+}
+
+function series(name: string, labels: Labels, values: string): InputSeries {
+  const body = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(', ');
+  return { series: `${name}{${body}}`, values };
+}
+
+/** Expand `{{ $labels.x }}`; anything else in braces, or a missing label, is an error. */
+export function expandAnnotation(template: string, labels: Labels): string {
+  const out = template.replace(/\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (_, name: string) => {
+    if (!(name in labels)) throw new Error(`annotation uses $labels.${name}, which the alert does not carry: ${template}`);
+    return labels[name];
+  });
+  if (out.includes('{{')) throw new Error(`annotation template not understood by the test expander: ${template}`);
+  return out;
+}
+
+export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFile: string): PromtoolTestFile {
+  const byName = new Map(rules.map((r) => [r.alert, r]));
+  const alert = (name: string, labels: Labels) => {
+    const rule = byName.get(name);
+    if (!rule) throw new Error(`no alert rule named ${name}`);
+    const all = { ...labels, ...rule.labels };
+    return {
+      exp_labels: all,
+      exp_annotations: { summary: expandAnnotation(rule.annotations.summary, all), description: expandAnnotation(rule.annotations.description, all) },
+    };
+  };
+  const t = config.monitoring.prometheus.alerts;
+  const apps = config.namespaces.apps;
+  const ksm = { job: JOBS.kubeStateMetrics, instance: '10.0.0.9:8080' };
+  const node = { job: JOBS.nodeExporter, instance: 'node-1', node: 'node-1' };
+  const disk = { ...node, device: '/dev/sda1', mountpoint: '/', fstype: 'ext4' };
+  const tmp = { ...node, device: 'tmpfs', mountpoint: '/run', fstype: 'tmpfs' };
+  const jenkinsTarget = { job: JOBS.jenkins, instance: `${config.jenkins.name}.${config.namespaces.ci}:${config.jenkins.port}` };
+  const podTarget = { job: JOBS.annotatedPods, instance: '10.0.0.5:9898' };
+  const httpLabels = (service: string, path: string, status: string) => ({
+    job: JOBS.annotatedPods,
+    namespace: apps,
+    service,
+    component: 'microservice',
+    pod: `${service}-0`,
+    method: 'GET',
+    path,
+    status,
+  });
+  const deployment = { ...ksm, namespace: apps, deployment: 'news' };
+  const hpa = (name: string) => ({ ...ksm, namespace: apps, horizontalpodautoscaler: name });
+  const crash = { ...ksm, namespace: apps, pod: 'news-6d4f', container: 'app', uid: 'u1', reason: 'CrashLoopBackOff' };
+  const memCondition = { ...ksm, node: 'node-1', condition: 'MemoryPressure', status: 'true' };
+  const prom = { job: JOBS.prometheus, instance: 'localhost:9090' };
+  // Values as percentages of a 100-byte disk / memory, on either side of the configured threshold.
+  const below = (pct: number) => String(pct / 2);
+  const above = (pct: number) => String(Math.min(100, pct * 2));
+
+  const tests: PromtoolTestFile['tests'][number][] = [
+    {
+      name: 'TargetDown fires for a target down 5 minutes, not for one that is up, nor for Jenkins',
+      interval: '1m',
+      input_series: [
+        series('up', podTarget, '0x10'),
+        series('up', { ...podTarget, instance: '10.0.0.6:9898' }, '1x10'),
+        series('up', jenkinsTarget, '0x10'),
+      ],
+      alert_rule_test: [
+        { eval_time: '3m', alertname: 'TargetDown', exp_alerts: [] },
+        { eval_time: '6m', alertname: 'TargetDown', exp_alerts: [alert('TargetDown', podTarget)] },
+      ],
+    },
+    {
+      name: 'KubePodCrashLooping fires for a container in CrashLoopBackOff, not for a running one',
+      interval: '1m',
+      input_series: [series('kube_pod_container_status_waiting_reason', crash, '1x20'), series('kube_pod_container_status_waiting_reason', { ...crash, pod: 'payment-1' }, '0x20')],
+      alert_rule_test: [
+        { eval_time: '5m', alertname: 'KubePodCrashLooping', exp_alerts: [] },
+        { eval_time: '15m', alertname: 'KubePodCrashLooping', exp_alerts: [alert('KubePodCrashLooping', crash)] },
+      ],
+    },
+    {
+      name: 'KubeDeploymentReplicasMismatch fires when replicas stay unavailable, not while they are all available',
+      interval: '1m',
+      input_series: [
+        series('kube_deployment_spec_replicas', deployment, '2x30'),
+        series('kube_deployment_status_replicas_available', deployment, '1x30'),
+        series('kube_deployment_status_replicas_updated', deployment, '2x30'),
+        series('kube_deployment_spec_replicas', { ...deployment, deployment: 'payment' }, '1x30'),
+        series('kube_deployment_status_replicas_available', { ...deployment, deployment: 'payment' }, '1x30'),
+        series('kube_deployment_status_replicas_updated', { ...deployment, deployment: 'payment' }, '1x30'),
+      ],
+      alert_rule_test: [
+        { eval_time: '10m', alertname: 'KubeDeploymentReplicasMismatch', exp_alerts: [] },
+        { eval_time: '20m', alertname: 'KubeDeploymentReplicasMismatch', exp_alerts: [alert('KubeDeploymentReplicasMismatch', deployment)] },
+      ],
+    },
+    {
+      name: 'KubeDeploymentReplicasMismatch stays quiet while a rollout progresses',
+      interval: '1m',
+      input_series: [
+        series('kube_deployment_spec_replicas', deployment, '3x30'),
+        series('kube_deployment_status_replicas_available', deployment, '1x30'),
+        series('kube_deployment_status_replicas_updated', deployment, '0+1x30'),
+      ],
+      alert_rule_test: [{ eval_time: '25m', alertname: 'KubeDeploymentReplicasMismatch', exp_alerts: [] }],
+    },
+    {
+      name: 'KubeHpaMaxedOut fires for an HPA at its maximum, not below it nor when min equals max',
+      interval: '1m',
+      input_series: [
+        series('kube_horizontalpodautoscaler_status_current_replicas', hpa('webtoon'), '3x30'),
+        series('kube_horizontalpodautoscaler_spec_max_replicas', hpa('webtoon'), '3x30'),
+        series('kube_horizontalpodautoscaler_spec_min_replicas', hpa('webtoon'), '1x30'),
+        series('kube_horizontalpodautoscaler_status_current_replicas', hpa('fixed'), '2x30'),
+        series('kube_horizontalpodautoscaler_spec_max_replicas', hpa('fixed'), '2x30'),
+        series('kube_horizontalpodautoscaler_spec_min_replicas', hpa('fixed'), '2x30'),
+        series('kube_horizontalpodautoscaler_status_current_replicas', hpa('news'), '2x30'),
+        series('kube_horizontalpodautoscaler_spec_max_replicas', hpa('news'), '5x30'),
+        series('kube_horizontalpodautoscaler_spec_min_replicas', hpa('news'), '1x30'),
+      ],
+      alert_rule_test: [
+        { eval_time: '10m', alertname: 'KubeHpaMaxedOut', exp_alerts: [] },
+        { eval_time: '20m', alertname: 'KubeHpaMaxedOut', exp_alerts: [alert('KubeHpaMaxedOut', hpa('webtoon'))] },
+      ],
+    },
+    {
+      name: 'Gateway5xxRatioHigh fires for a service failing half its requests',
+      interval: '1m',
+      input_series: [
+        series('http_request_duration_seconds_count', httpLabels('payment', 'api_info', '500'), '0+10x30'),
+        series('http_request_duration_seconds_count', httpLabels('payment', 'api_info', '200'), '0+10x30'),
+        series('http_request_duration_seconds_count', httpLabels('news', 'api_info', '200'), '0+10x30'),
+      ],
+      alert_rule_test: [
+        { eval_time: '8m', alertname: 'Gateway5xxRatioHigh', exp_alerts: [] },
+        { eval_time: '20m', alertname: 'Gateway5xxRatioHigh', exp_alerts: [alert('Gateway5xxRatioHigh', { namespace: apps, service: 'payment' })] },
+      ],
+    },
+    {
+      name: 'Gateway5xxRatioHigh ignores failing probes and stays quiet below the threshold',
+      interval: '1m',
+      input_series: [
+        series('http_request_duration_seconds_count', httpLabels('news', 'healthz', '503'), '0+100x30'),
+        series('http_request_duration_seconds_count', httpLabels('news', 'api_info', '200'), '0+10x30'),
+        // Just under the threshold: 5xx share = ratio * 0.9.
+        series('http_request_duration_seconds_count', httpLabels('payment', 'api_info', '500'), `0+${t.http5xxRatio * 90}x30`),
+        series('http_request_duration_seconds_count', httpLabels('payment', 'api_info', '200'), `0+${100 - t.http5xxRatio * 90}x30`),
+      ],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'Gateway5xxRatioHigh', exp_alerts: [] }],
+    },
+    {
+      name: 'NodeFilesystemAlmostFull fires below the free-space threshold, not above it nor for tmpfs',
+      interval: '1m',
+      input_series: [
+        series('node_filesystem_avail_bytes', disk, `${below(t.filesystemFreePercent)}x30`),
+        series('node_filesystem_size_bytes', disk, '100x30'),
+        series('node_filesystem_readonly', disk, '0x30'),
+        series('node_filesystem_avail_bytes', { ...disk, mountpoint: '/data', device: '/dev/sdb1' }, `${above(t.filesystemFreePercent)}x30`),
+        series('node_filesystem_size_bytes', { ...disk, mountpoint: '/data', device: '/dev/sdb1' }, '100x30'),
+        series('node_filesystem_readonly', { ...disk, mountpoint: '/data', device: '/dev/sdb1' }, '0x30'),
+        series('node_filesystem_avail_bytes', tmp, '0x30'),
+        series('node_filesystem_size_bytes', tmp, '100x30'),
+        series('node_filesystem_readonly', tmp, '0x30'),
+      ],
+      alert_rule_test: [
+        { eval_time: '10m', alertname: 'NodeFilesystemAlmostFull', exp_alerts: [] },
+        { eval_time: '20m', alertname: 'NodeFilesystemAlmostFull', exp_alerts: [alert('NodeFilesystemAlmostFull', disk)] },
+      ],
+    },
+    {
+      name: 'NodeMemoryPressure fires while the kubelet reports MemoryPressure, not when it clears',
+      interval: '1m',
+      input_series: [series('kube_node_status_condition', memCondition, '1x10 0x20'), series('kube_node_status_condition', { ...memCondition, status: 'false' }, '0x10 1x20')],
+      alert_rule_test: [
+        { eval_time: '3m', alertname: 'NodeMemoryPressure', exp_alerts: [] },
+        { eval_time: '8m', alertname: 'NodeMemoryPressure', exp_alerts: [alert('NodeMemoryPressure', memCondition)] },
+        { eval_time: '25m', alertname: 'NodeMemoryPressure', exp_alerts: [] },
+      ],
+    },
+    {
+      name: 'NodeMemoryAvailableLow fires below the available-memory threshold, not above it',
+      interval: '1m',
+      input_series: [
+        series('node_memory_MemAvailable_bytes', node, `${below(t.memoryAvailablePercent)}x30`),
+        series('node_memory_MemTotal_bytes', node, '100x30'),
+        series('node_memory_MemAvailable_bytes', { ...node, instance: 'node-2', node: 'node-2' }, `${above(t.memoryAvailablePercent)}x30`),
+        series('node_memory_MemTotal_bytes', { ...node, instance: 'node-2', node: 'node-2' }, '100x30'),
+      ],
+      alert_rule_test: [
+        { eval_time: '5m', alertname: 'NodeMemoryAvailableLow', exp_alerts: [] },
+        { eval_time: '15m', alertname: 'NodeMemoryAvailableLow', exp_alerts: [alert('NodeMemoryAvailableLow', node)] },
+      ],
+    },
+    {
+      name: 'PrometheusConfigReloadFailed fires after a failed reload, not while reloads succeed',
+      interval: '1m',
+      input_series: [series('prometheus_config_last_reload_successful', prom, '1x5 0x30'), series('prometheus_config_last_reload_successful', { ...prom, instance: 'other:9090' }, '1x35')],
+      alert_rule_test: [
+        { eval_time: '12m', alertname: 'PrometheusConfigReloadFailed', exp_alerts: [] },
+        { eval_time: '25m', alertname: 'PrometheusConfigReloadFailed', exp_alerts: [alert('PrometheusConfigReloadFailed', prom)] },
+      ],
+    },
+  ];
+
+  if (config.jenkins.enabled) {
+    tests.push(
+      {
+        name: 'JenkinsDown fires when Jenkins is down, not while it is up',
+        interval: '1m',
+        input_series: [series('up', jenkinsTarget, '1x5 0x10')],
+        alert_rule_test: [
+          { eval_time: '5m', alertname: 'JenkinsDown', exp_alerts: [] },
+          { eval_time: '12m', alertname: 'JenkinsDown', exp_alerts: [alert('JenkinsDown', jenkinsTarget)] },
+        ],
+      },
+      {
+        name: 'JenkinsDown fires when the Jenkins target has vanished',
+        interval: '1m',
+        input_series: [series('up', prom, '1x10')],
+        alert_rule_test: [{ eval_time: '6m', alertname: 'JenkinsDown', exp_alerts: [alert('JenkinsDown', { job: JOBS.jenkins })] }],
+      },
+    );
+  }
+
+  return { rule_files: [ruleFile], evaluation_interval: '1m', tests };
+}
