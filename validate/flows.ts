@@ -141,7 +141,8 @@ export function checkFlows(manifests: readonly Manifest[], options: FlowOptions 
 function blocked(r: FlowResult, f: RequiredFlow, from: Endpoint, to: Endpoint): Finding {
   const side = !r.egress.allowed ? r.egress : r.ingress;
   const direction = !r.egress.allowed ? 'egress' : 'ingress';
-  const policy = side.policies[0];
+  // Point at the pod's own policy (non-empty podSelector) rather than the namespace's default-deny.
+  const policy = [...side.policies].sort((x, y) => specificity(y) - specificity(x))[0];
   const owner = direction === 'egress' ? f.from : f.to === 'dns' ? f.from : f.to;
   return {
     check: 'network-policy',
@@ -154,4 +155,9 @@ function blocked(r: FlowResult, f: RequiredFlow, from: Endpoint, to: Endpoint): 
         ? 'add dnsEgress(config.cluster.dns) to the egress of the pod\'s AllowPolicy'
         : `allow it in the ${direction} of ${direction === 'egress' ? from.name : to.name} (peer: the other side's selectorLabels(), port ${f.port}/${f.protocol})`,
   };
+}
+
+function specificity(m: Manifest): number {
+  const sel = m.object.spec?.podSelector ?? {};
+  return Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length;
 }
