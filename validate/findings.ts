@@ -27,7 +27,7 @@ export function describeObject(o?: ObjectRef): string {
 
 /** One finding as a readable block: where, what, how to fix. */
 export function formatFinding(f: Finding): string {
-  const where = [f.file, describeObject(f.object), f.path].filter((x) => x !== undefined && x !== '').join(' · ');
+  const where = [f.file, f.object ? describeObject(f.object) : undefined, f.path].filter((x) => x !== undefined && x !== '').join(' · ');
   return `[${f.check}] ${where}\n    problem: ${f.message}\n    fix:     ${f.fix}`;
 }
 
