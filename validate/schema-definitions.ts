@@ -86,7 +86,7 @@ function loadVersion(dir: string, version: string): LoadedVersion {
     for (const g of (def['x-kubernetes-group-version-kind'] ?? []) as Gvk[]) byGvk.set(gvkKey(g), name);
   }
   // strict off: the definitions carry x-kubernetes-* annotations ajv does not know; they change nothing.
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, inlineRefs: false });
   addFormats(ajv);
   ajv.addFormat(QUANTITY_FORMAT, { type: 'string', validate: new RegExp(QUANTITY_PATTERN) });
   ajv.addSchema({ $id: 'k8s', definitions: defs });
