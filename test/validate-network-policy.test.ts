@@ -137,7 +137,7 @@ function system(opts: { newsEgress?: any[]; redisIngressFrom?: any[]; prometheus
   ];
   if (opts.prometheus) {
     const prom = deployment('prometheus', { ns: 'monitoring' });
-    objects.push(prom, networkPolicy('prometheus', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 8080 }] }] }, 'monitoring'));
+    objects.push(prom, networkPolicy('prometheus', { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [{ ports: [{ port: 8080 }] }] }, 'monitoring'));
   }
   return manifests(...objects);
 }
@@ -190,5 +190,19 @@ describe('required flows derived from the objects', () => {
   test('endpoints carry the pod labels, namespace and declared ports', () => {
     const [p] = podTemplates(manifests(deployment('news')));
     expect(endpointOf(p)).toMatchObject({ namespace: NS, labels: selectorOf('news'), ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] });
+  });
+});
+
+describe('isolation', () => {
+  test('pods that no policy isolates are reported; host-network pods are exempt', () => {
+    const node = deployment('node-exporter', { ns: 'node' });
+    node.spec.template.spec.hostNetwork = true;
+    const findings = checkFlows(manifests(namespace(NS), namespace('node'), deployment('news'), node));
+    expect(findings).toEqual([expect.objectContaining({ object: { kind: 'Deployment', namespace: NS, name: 'news' }, message: expect.stringContaining('egress or ingress') })]);
+  });
+
+  test('an ingress-only policy leaves egress open, which is reported', () => {
+    const ingressOnly = networkPolicy('all', { podSelector: {}, policyTypes: ['Ingress'], ingress: [] });
+    expect(checkFlows(manifests(namespace(NS), deployment('news'), ingressOnly))).toEqual([expect.objectContaining({ message: expect.stringMatching(/restricts the egress of its pods: they send any/) })]);
   });
 });

@@ -109,8 +109,27 @@ export function checkFlows(manifests: readonly Manifest[], options: FlowOptions 
     const r = model.flow(from, to, f.port, f.protocol);
     if (!r.allowed) out.push(blocked(r, f, from, to));
   }
-  // Anything else allowed between two workloads of the set is more than the system needs.
+  // Every pod on the pod network is isolated both ways: a namespace without default-deny lets
+  // anything in and out, and the "no more than needed" check below would have nothing to hold on to.
   const pods = podTemplates(manifests);
+  for (const p of pods) {
+    const ep = endpointOf(p);
+    if (ep.hostNetwork) continue; // NetworkPolicy does not apply to host-network pods
+    const probe = model.flow(ep, ep, 1);
+    const open = [...(probe.egress.isolated ? [] : ['egress']), ...(probe.ingress.isolated ? [] : ['ingress'])];
+    if (open.length > 0) {
+      out.push({
+        check: 'network-policy',
+        file: p.manifest.file,
+        object: refOf(p.workload),
+        path: p.metadataPath + '.labels',
+        message: `no NetworkPolicy restricts the ${open.join(' or ')} of its pods: they ${open.length === 2 ? 'accept and send' : open[0] === 'ingress' ? 'accept' : 'send'} any traffic`,
+        fix: `add a DefaultDenyPolicy to namespace ${p.namespace} and an AllowPolicy listing this workload's flows`,
+      });
+    }
+  }
+
+  // Anything else allowed between two workloads of the set is more than the system needs.
   for (const b of pods) {
     const target = endpointOf(b);
     for (const port of declaredPorts(b)) {
