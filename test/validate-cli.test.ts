@@ -1,0 +1,45 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..');
+
+function runCli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'validate/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe('npm run validate -- DIR', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'validate-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a broken copy of dist/ exits 1 and names file, object, path, problem and fix', () => {
+    for (const f of readdirSync(path.join(ROOT, 'dist'))) {
+      let text = readFileSync(path.join(ROOT, 'dist', f), 'utf8');
+      // Break the gateway Service's targetPort (the only `targetPort: http` in the gateway file).
+      if (f.endsWith('-gateway.k8s.yaml')) text = text.replace('targetPort: http', 'targetPort: web');
+      writeFileSync(path.join(dir, f), text);
+    }
+    const { status, out } = runCli(dir);
+    expect(status).toBe(1);
+    expect(out).toMatch(/\[references\] \S+-gateway\.k8s\.yaml · Service container-infra\/gateway · spec\.ports\[0\]\.targetPort/);
+    expect(out).toMatch(/problem: targetPort "web"\/TCP is not a port/);
+    expect(out).toMatch(/fix: +point targetPort at a declared containerPort/);
+    expect(out).toMatch(/[1-9][0-9]* findings?/);
+  });
+
+  test('a file that is not valid YAML is a finding', () => {
+    writeFileSync(path.join(dir, 'zz-bad.k8s.yaml'), 'kind: [unclosed\n');
+    const { status, out } = runCli(dir);
+    expect(status).toBe(1);
+    expect(out).toContain('zz-bad.k8s.yaml');
+  });
+
+  test('no directory is a usage error', () => {
+    expect(runCli().status).toBe(2);
+  });
+});

@@ -1,0 +1,61 @@
+// `npm run validate -- DIR`: every check of validate/ over the manifests in DIR; exit 1 on any finding.
+import { formatFinding } from './findings';
+import { defaultOptions, validateDirectory } from './index';
+
+const USAGE = `usage: npm run validate -- [--dns-namespace NS] [--dns-label KEY=VALUE]… DIR [DIR…]
+  e.g. npm run validate -- dist
+  --dns-namespace, --dns-label: where the cluster DNS pods run, when config cluster.dns is not the
+  default (kube-system, k8s-app=kube-dns); used to check DNS egress in NetworkPolicies.`;
+
+interface Args {
+  dirs: string[];
+  dns?: { namespace: string; labels: Record<string, string> };
+  help: boolean;
+  error?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { dirs: [], help: false };
+  let dnsNamespace: string | undefined;
+  const dnsLabels: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') args.help = true;
+    else if (a === '--dns-namespace') dnsNamespace = argv[++i];
+    else if (a === '--dns-label') {
+      const [k, v] = (argv[++i] ?? '').split('=');
+      if (!k || v === undefined) args.error = `--dns-label needs KEY=VALUE, got "${argv[i]}"`;
+      else dnsLabels[k] = v;
+    } else if (a.startsWith('-')) args.error = `unknown option ${a}`;
+    else args.dirs.push(a);
+  }
+  if (dnsNamespace || Object.keys(dnsLabels).length > 0) {
+    args.dns = { namespace: dnsNamespace ?? 'kube-system', labels: Object.keys(dnsLabels).length ? dnsLabels : { 'k8s-app': 'kube-dns' } };
+  }
+  return args;
+}
+
+function main(argv: string[]): number {
+  const args = parseArgs(argv);
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.error || args.dirs.length === 0) {
+    console.error(`${args.error ? `${args.error}\n` : ''}${USAGE}`);
+    return 2;
+  }
+  const dirs = args.dirs;
+  let total = 0;
+  for (const dir of dirs) {
+    const started = Date.now();
+    const report = validateDirectory(dir, { ...defaultOptions(), ...(args.dns ? { dns: args.dns } : {}) });
+    for (const n of report.notes) console.warn(`note: ${n}`);
+    for (const f of report.findings) console.log(formatFinding(f));
+    console.log(`${dir}: ${report.objects} objects, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} (${Date.now() - started} ms)`);
+    total += report.findings.length;
+  }
+  return total > 0 ? 1 : 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

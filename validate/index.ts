@@ -1,0 +1,50 @@
+import { checkFlows, FlowOptions } from './flows';
+import { Finding, sortFindings } from './findings';
+import { loadManifestDir, Manifest } from './manifests';
+import { checkPodSecurity } from './pod-security';
+import { checkRbac } from './rbac';
+import { checkNamespaces } from './namespaces';
+import { checkReferences } from './references';
+import { checkSchemas, SchemaOptions } from './schema';
+import { checkUrls } from './urls';
+import { USER_CREATED, UserCreatedObject } from './user-created';
+
+/**
+ * The whole validation: everything a cluster and the real tools would object to, over any set of
+ * manifests (whatever charts produced them).
+ */
+export interface ValidateOptions extends SchemaOptions, FlowOptions {
+  readonly userCreated?: readonly UserCreatedObject[];
+}
+
+export interface ValidationReport {
+  readonly findings: Finding[];
+  readonly notes: string[];
+  readonly objects: number;
+}
+
+export function validateManifests(manifests: readonly Manifest[], options: ValidateOptions = {}): ValidationReport {
+  const userCreated = options.userCreated ?? USER_CREATED;
+  const schema = checkSchemas(manifests, options);
+  const findings = [
+    ...schema.findings,
+    ...checkNamespaces(manifests),
+    ...checkReferences(manifests, { userCreated }),
+    ...checkUrls(manifests),
+    ...checkFlows(manifests, options),
+    ...checkPodSecurity(manifests),
+    ...checkRbac(manifests, userCreated),
+  ];
+  return { findings: sortFindings(findings), notes: schema.notes, objects: manifests.length };
+}
+
+/** Options for a run in CI: missing official definitions are a failure, not a note. */
+export function defaultOptions(env: NodeJS.ProcessEnv = process.env): ValidateOptions {
+  return { requireDefinitions: env.CI === 'true' };
+}
+
+export function validateDirectory(dir: string, options: ValidateOptions = defaultOptions()): ValidationReport {
+  const loaded = loadManifestDir(dir);
+  const report = validateManifests(loaded.manifests, options);
+  return { ...report, findings: sortFindings([...loaded.findings, ...report.findings]) };
+}

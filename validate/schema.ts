@@ -1,0 +1,66 @@
+import type { Finding } from './findings';
+import type { Manifest } from './manifests';
+import { availableVersions, checkWithDefinitions, DEFAULT_SCHEMAS_DIR, DEFAULT_VERSIONS } from './schema-definitions';
+import { checkWithModels } from './schema-models';
+
+export interface SchemaOptions {
+  /** Folder with `<version>/_definitions.json`; default `../shared/k8s-schemas` from the project root. */
+  readonly schemasDir?: string;
+  readonly versions?: readonly string[];
+  /** When true (CI), missing definitions are a finding instead of a note. */
+  readonly requireDefinitions?: boolean;
+}
+
+export interface CheckResult {
+  readonly findings: Finding[];
+  /** Things the user should know that are not failures (e.g. a skipped part). */
+  readonly notes: string[];
+}
+
+/**
+ * Every object against the Kubernetes 1.27 API of kubernetes-models (types, required fields,
+ * enums) and, when the official definitions are present, against each of their releases with
+ * unknown fields rejected.
+ */
+export function checkSchemas(manifests: readonly Manifest[], options: SchemaOptions = {}): CheckResult {
+  const dir = options.schemasDir ?? DEFAULT_SCHEMAS_DIR;
+  const wanted = [...(options.versions ?? DEFAULT_VERSIONS)];
+  const present = availableVersions(dir, wanted);
+  const missing = wanted.filter((v) => !present.includes(v));
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  if (missing.length > 0) {
+    const what = `official Kubernetes definitions ${missing.join(', ')} not found under ${dir}`;
+    if (options.requireDefinitions) {
+      findings.push({
+        check: 'schema',
+        message: `${what}: unknown fields and the newest API cannot be checked`,
+        fix: 'provide ../shared/k8s-schemas/<version>/_definitions.json next to the project (it is there on developer machines and in CI)',
+      });
+    } else {
+      notes.push(`SKIPPED: ${what}; only the kubernetes-models 1.27 check ran (unknown fields were NOT checked). With CI=true this is a failure.`);
+    }
+  }
+  for (const m of manifests) {
+    findings.push(...checkWithModels(m));
+    for (const version of present) findings.push(...checkWithDefinitions(m, dir, version));
+  }
+  return { findings: mergeLevels(findings), notes };
+}
+
+/**
+ * The same problem found at several API levels becomes one finding that lists the levels:
+ * `invalid value "X" [Kubernetes 1.27 (kubernetes-models 4.4.2); Kubernetes v1.36 (official definitions)]`.
+ */
+function mergeLevels(findings: Finding[]): Finding[] {
+  const merged = new Map<string, { finding: Finding; levels: string[] }>();
+  for (const f of findings) {
+    const m = /^(.*) \[([^\]]+)\]$/s.exec(f.message);
+    const base = m ? m[1] : f.message;
+    const key = [f.file, f.object?.kind, f.object?.namespace, f.object?.name, f.path, base].join('\u0000');
+    const entry = merged.get(key) ?? { finding: { ...f, message: base }, levels: [] };
+    if (m) entry.levels.push(m[2]);
+    merged.set(key, entry);
+  }
+  return [...merged.values()].map(({ finding, levels }) => (levels.length ? { ...finding, message: `${finding.message} (on ${levels.join('; ')})` } : finding));
+}

@@ -1,0 +1,117 @@
+import type { Finding } from './findings';
+import { matchesMap } from './label-selector';
+import type { Manifest } from './manifests';
+import { refOf } from './manifests';
+import { containersOf, podTemplates, PodTemplate } from './workloads';
+
+/**
+ * In-cluster addresses in generated configuration: `<svc>.<ns>.svc[.<domain>][:port]`, with or
+ * without a scheme (`http://grafana.monitoring.svc.cluster.local:3000`, nginx's
+ * `server news.container-infra.svc.cluster.local:9898`, `tcp://news-redis…:6379`). They are looked
+ * for in ConfigMap data and in container command/args/env values, and each must name a Service and
+ * port that exist. The pods that read them are the clients of the flows network-policy checks.
+ */
+export interface ServiceAddress {
+  /** Where the address was found. */
+  readonly manifest: Manifest;
+  readonly path: string;
+  readonly text: string;
+  readonly scheme?: string;
+  readonly service: string;
+  readonly namespace: string;
+  /** StatefulSet pod host name (`<pod>.<svc>.<ns>.svc`), when present. */
+  readonly pod?: string;
+  /** Explicit port, or the scheme's default (http 80, https 443). */
+  readonly port?: number;
+  /** Pods that read this configuration (mount the ConfigMap, or run the container). */
+  readonly clients: PodTemplate[];
+}
+
+const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
+const ADDRESS = new RegExp(`(?:([a-z][a-z0-9+.-]*)://)?((?:${LABEL}\\.)+svc(?:\\.${LABEL})*)(?::([0-9]{1,5}))?`, 'g');
+const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
+
+/** Services every cluster has, that configuration may name although no manifest creates them. */
+export const BUILTIN_SERVICES: ReadonlyArray<{ namespace: string; name: string; ports: number[] }> = [{ namespace: 'default', name: 'kubernetes', ports: [443] }];
+
+export function findAddresses(text: string): Array<Omit<ServiceAddress, 'manifest' | 'path' | 'clients'>> {
+  const out: Array<Omit<ServiceAddress, 'manifest' | 'path' | 'clients'>> = [];
+  for (const m of text.matchAll(ADDRESS)) {
+    const labels = m[2].split('.');
+    const i = labels.indexOf('svc');
+    if (i < 2) continue;
+    const scheme = m[1];
+    const port = m[3] !== undefined ? Number(m[3]) : scheme ? DEFAULT_PORTS[scheme] : undefined;
+    out.push({ text: m[0], scheme, service: labels[i - 2], namespace: labels[i - 1], pod: i >= 3 ? labels[i - 3] : undefined, port });
+  }
+  return out;
+}
+
+export function consumersOfConfigMap(pods: PodTemplate[], ns: string, name: string): PodTemplate[] {
+  return pods.filter((p) => {
+    if (p.namespace !== ns) return false;
+    const vols = ((p.spec.volumes ?? []) as any[]).some(
+      (v) => v.configMap?.name === name || ((v.projected?.sources ?? []) as any[]).some((s) => s.configMap?.name === name),
+    );
+    const env = containersOf(p).some(
+      ({ container }) =>
+        ((container.envFrom ?? []) as any[]).some((e) => e.configMapRef?.name === name) ||
+        ((container.env ?? []) as any[]).some((e) => e.valueFrom?.configMapKeyRef?.name === name),
+    );
+    return vols || env;
+  });
+}
+
+export function serviceAddresses(manifests: readonly Manifest[]): ServiceAddress[] {
+  const pods = podTemplates(manifests);
+  const out: ServiceAddress[] = [];
+  for (const m of manifests.filter((x) => x.object.kind === 'ConfigMap')) {
+    const clients = consumersOfConfigMap(pods, m.object.metadata.namespace ?? 'default', m.object.metadata.name);
+    for (const [key, value] of Object.entries((m.object.data ?? {}) as Record<string, string>)) {
+      for (const a of findAddresses(String(value))) out.push({ ...a, manifest: m, path: `data["${key}"]`, clients });
+    }
+  }
+  for (const pod of pods) {
+    for (const c of containersOf(pod)) {
+      const texts: Array<[string, string]> = [
+        ...((c.container.command ?? []) as string[]).map((t, i): [string, string] => [`${c.path}.command[${i}]`, t]),
+        ...((c.container.args ?? []) as string[]).map((t, i): [string, string] => [`${c.path}.args[${i}]`, t]),
+        ...((c.container.env ?? []) as any[]).filter((e) => typeof e.value === 'string').map((e, i): [string, string] => [`${c.path}.env[${i}].value`, e.value]),
+      ];
+      for (const [path, text] of texts) for (const a of findAddresses(String(text))) out.push({ ...a, manifest: pod.manifest, path, clients: [pod] });
+    }
+  }
+  return out;
+}
+
+export function checkUrls(manifests: readonly Manifest[]): Finding[] {
+  const services = manifests.filter((m) => m.object.kind === 'Service');
+  const pods = podTemplates(manifests);
+  const out: Finding[] = [];
+  for (const a of serviceAddresses(manifests)) {
+    const f = (message: string, fix: string): Finding => ({ check: 'urls', file: a.manifest.file, object: refOf(a.manifest.object), path: a.path, message, fix });
+    const builtin = BUILTIN_SERVICES.find((b) => b.namespace === a.namespace && b.name === a.service);
+    if (builtin) {
+      if (a.port !== undefined && !builtin.ports.includes(a.port)) out.push(f(`"${a.text}": Service ${a.namespace}/${a.service} listens on ${builtin.ports.join(', ')}, not ${a.port}`, `use port ${builtin.ports[0]}`));
+      continue;
+    }
+    const svc = services.find((s) => s.object.metadata.name === a.service && (s.object.metadata.namespace ?? 'default') === a.namespace);
+    if (!svc) {
+      out.push(f(`"${a.text}" names Service ${a.namespace}/${a.service}, which is not in the manifests: the name will not resolve`, 'derive the address from the Service it targets (charts/selectors.ts serviceHost), or generate that Service'));
+      continue;
+    }
+    const ports = ((svc.object.spec?.ports ?? []) as any[]).map((p) => p.port as number);
+    if (a.port !== undefined && !ports.includes(a.port)) {
+      out.push(f(`"${a.text}": Service ${a.namespace}/${a.service} has no port ${a.port} (its ports: ${ports.join(', ') || 'none'})`, 'use the Service port from the configuration schema, not a literal'));
+    }
+    if (a.pod !== undefined) {
+      // `<pod>.<svc>.<ns>.svc` resolves only through a headless Service governing a StatefulSet with that pod.
+      const sts = pods.find((p) => p.workload.kind === 'StatefulSet' && p.namespace === a.namespace && p.workload.spec?.serviceName === a.service && a.pod!.startsWith(`${p.workload.metadata.name}-`));
+      const selects = sts && svc.object.spec?.selector && matchesMap(svc.object.spec.selector, sts.labels);
+      if (!sts || !selects || svc.object.spec?.clusterIP !== 'None') {
+        out.push(f(`"${a.text}" names pod ${a.pod} of Service ${a.namespace}/${a.service}, which needs a headless Service governing a StatefulSet with that pod`, 'address the Service instead, or make it the StatefulSet\'s headless serviceName'));
+      }
+    }
+  }
+  return out;
+}
