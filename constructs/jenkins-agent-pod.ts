@@ -46,8 +46,9 @@ export function agentPod(o: AgentPodOptions): k8s.PodTemplateSpec {
     env: [...homeEnv, ...(extra.env ?? [])],
     volumeMounts: [tmpMount, ...(extra.volumeMounts ?? [])],
   });
-  // Tool containers idle until a `container('…') { sh … }` step execs into them.
-  const idle = { command: ['sleep'], args: ['infinity'] };
+  // Tool containers idle until a `container('…') { sh … }` step execs into them. A number, not
+  // `infinity`: busybox sleep (alpine/kubectl) and coreutils sleep (node) both accept it.
+  const idle = { command: ['sleep'], args: ['2147483647'] };
 
   return {
     metadata: { labels: o.labels },
