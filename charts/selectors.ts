@@ -54,3 +54,28 @@ export function kubeStateMetricsIdentity(config: Config): Identity {
   const k = config.monitoring.kubeStateMetrics;
   return { name: 'kube-state-metrics', instance: k.name, component: 'exporter', partOf: config.partOf, version: imageVersion(k.image) };
 }
+
+/** The Jenkins controller. */
+export function jenkinsIdentity(config: Config): Identity {
+  return { name: 'jenkins', instance: config.jenkins.name, component: 'ci-controller', partOf: config.partOf, version: imageVersion(config.jenkins.image) };
+}
+
+export function jenkinsPods(config: Config): Labels {
+  return selectorLabels(jenkinsIdentity(config));
+}
+
+/** Build agents the kubernetes plugin starts from the pod template (selected by NetworkPolicies). */
+export function jenkinsAgentIdentity(config: Config): Identity {
+  return { name: 'jenkins-agent', instance: `${config.jenkins.name}-agent`, component: 'ci-agent', partOf: config.partOf };
+}
+
+export function jenkinsAgentPods(config: Config): Labels {
+  return selectorLabels(jenkinsAgentIdentity(config));
+}
+
+/** The Jenkins UI/metrics Service as a scrape target: name, namespace, port and path in one place. */
+export function jenkinsScrapeTarget(config: Config): { service: string; namespace: string; port: number; path: string } | undefined {
+  return config.jenkins.enabled
+    ? { service: config.jenkins.name, namespace: config.namespaces.ci, port: config.jenkins.port, path: config.jenkins.metricsPath }
+    : undefined;
+}

@@ -1,13 +1,15 @@
-import { App, Chart, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { AlertmanagerChart } from '../charts/alertmanager';
 import { KubeStateMetricsChart } from '../charts/kube-state-metrics';
 import { GatewayChart } from '../charts/gateway';
 import { GrafanaChart } from '../charts/grafana';
+import { JenkinsChart } from '../charts/jenkins';
 import { MicroservicesChart } from '../charts/microservices';
 import { NamespacesChart } from '../charts/namespaces';
 import { NodeExporterChart } from '../charts/node-exporter';
 import { PrometheusChart } from '../charts/prometheus';
 import type { Config } from '../config/schema';
+import { ManagedObject, managedObjectOf } from '../constructs/deploy-rbac';
 
 /**
  * Every chart of the environment, in apply order: cdk8s writes one file per chart, numbered by
@@ -29,5 +31,20 @@ export function buildApp(config: Config, outdir: string): App {
     after(new KubeStateMetricsChart(app, 'kube-state-metrics', { config }), prometheus);
     after(new GrafanaChart(app, 'grafana', { config }), prometheus);
   }
+  // Last: its deploy RBAC covers the objects of every chart above (add new charts before it).
+  if (config.jenkins.enabled) {
+    const others = [...app.charts];
+    after(new JenkinsChart(app, 'jenkins', { config, managed: managedObjects(others) }), ...others.filter((c) => c !== namespaces));
+  }
   return app;
+}
+
+/** What the deploy identity must be able to apply: every object of these charts, as synthesized. */
+export function managedObjects(charts: readonly Chart[]): ManagedObject[] {
+  return charts.flatMap((chart) =>
+    chart.node
+      .findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject)
+      .map((o) => managedObjectOf(o.toJson())),
+  );
 }

@@ -166,9 +166,9 @@ describe('Prometheus', () => {
   });
 
   test('scrapes Jenkins at its configured service, namespace, port and path, and not at all when Jenkins is off', () => {
-    const custom = configFrom({ namespaces: { ci: 'build' }, jenkins: { name: 'ci-master', port: 8181, metricsPath: '/metrics/jenkins' } });
+    const custom = configFrom({ namespaces: { ci: 'build' }, jenkins: { name: 'ci-master', port: 8181, metricsPath: '/jenkins-metrics' } });
     const job = prometheusConfig(custom).scrape_configs.find((j) => j.job_name === JOBS.jenkins)!;
-    expect(job.metrics_path).toBe('/metrics/jenkins');
+    expect(job.metrics_path).toBe('/jenkins-metrics');
     expect(job.static_configs![0].targets).toEqual(['ci-master.build.svc.cluster.local:8181']);
     const off = configFrom({ jenkins: { enabled: false } });
     expect(prometheusConfig(off).scrape_configs.map((j) => j.job_name)).not.toContain(JOBS.jenkins);
@@ -190,7 +190,7 @@ describe('Prometheus', () => {
   });
 
   test('may read nodes, kubelet metrics and pods, nothing else, with read verbs only', () => {
-    const roles = [...ofKind(objects, 'ClusterRole'), ...ofKind(objects, 'Role')];
+    const roles = [...ofKind(objects, 'ClusterRole'), ...ofKind(objects, 'Role')].filter((r) => r.metadata.labels['app.kubernetes.io/name'] === 'prometheus');
     expect(roles.length).toBeGreaterThan(0);
     for (const role of roles) {
       for (const rule of role.rules) {

@@ -70,7 +70,7 @@ export function requiredFlows(manifests: readonly Manifest[], options: FlowOptio
         const target = resolvePort(backend, sp.targetPort ?? sp.port, sp.protocol ?? 'TCP');
         if (!target) continue; // references.ts reports the dangling targetPort
         for (const client of a.clients) {
-          if (client === backend) continue;
+          if (client.workload === backend.workload) continue; // a workload naming its own Service (e.g. a URL it hands to others)
           flows.push({ from: client, to: backend, port: target.containerPort, protocol: target.protocol, because: `${a.manifest.object.kind} ${a.manifest.object.metadata.name} ${a.path} names ${a.text}` });
         }
       }
@@ -82,7 +82,7 @@ export function requiredFlows(manifests: readonly Manifest[], options: FlowOptio
     const port = Number(target.annotations['prometheus.io/port']);
     if (!Number.isInteger(port)) continue;
     for (const p of prometheus) {
-      if (p !== target) flows.push({ from: p, to: target, port, protocol: 'TCP', because: `${target.workload.metadata.name} asks to be scraped (prometheus.io/port "${port}")` });
+      if (p.workload !== target.workload) flows.push({ from: p, to: target, port, protocol: 'TCP', because: `${target.workload.metadata.name} asks to be scraped (prometheus.io/port "${port}")` });
     }
   }
   for (const d of discoveredTargets(manifests)) {

@@ -70,7 +70,7 @@ export function discoveredTargets(manifests: readonly Manifest[]): DiscoveredTar
             for (const port of declaredPorts(target)) {
               if (portNames.length > 0 && !portNames.every((re) => re.test(port.name ?? ''))) continue;
               for (const reader of readers) {
-                if (reader !== target) out.push({ reader, target, port: port.containerPort, because: `ConfigMap ${m.object.metadata.name} data["${key}"] ${job.name} discovers it` });
+                if (reader.workload !== target.workload) out.push({ reader, target, port: port.containerPort, because: `ConfigMap ${m.object.metadata.name} data["${key}"] ${job.name} discovers it` });
               }
             }
           }

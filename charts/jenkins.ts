@@ -1,0 +1,415 @@
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import type { Config } from '../config/schema';
+import { checksum } from '../constructs/checksum';
+import { deployPermissions, isClusterScoped, ManagedObject, PolicyRule, pruneAllowlist } from '../constructs/deploy-rbac';
+import { agentPodManifest } from '../constructs/jenkins-agent-pod';
+import { ADMIN_PASSWORD_FILE, ADMIN_USERNAME_FILE, CascDocument, jenkinsCasc } from '../constructs/jenkins-casc';
+import { MANAGED_BY, recommendedLabels } from '../constructs/labels';
+import { AllowPolicy, DefaultDenyPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
+import { containerResources } from '../constructs/resources';
+import { containerSecurityContext, podSecurityContext } from '../constructs/security';
+import { httpProbe } from '../constructs/workload';
+import * as k8s from '../imports/k8s';
+import { jenkinsAgentIdentity, jenkinsAgentPods, jenkinsIdentity, jenkinsPods, prometheusScraper, serviceHost } from './selectors';
+
+export const CASC_FILE = 'jenkins.yaml';
+export const PLUGINS_FILE = 'plugins.txt';
+const CONFIG_DIR = '/var/jenkins_config';
+const JENKINS_HOME = '/var/jenkins_home';
+const SECRETS_DIR = '/run/secrets/jenkins-admin';
+/** Where the init container downloads plugins; mounted over JENKINS_HOME/plugins in the controller. */
+const PLUGIN_DOWNLOAD_DIR = '/var/jenkins_plugins';
+/** Exploded war (webroot): written at every start, so an emptyDir rather than the read-only image. */
+const CACHE_DIR = '/var/jenkins_cache';
+
+/** Environment the pipeline reads (global node properties of the controller). */
+export const BUILD_ENV = {
+  deployBranch: 'CONTAINER_INFRA_DEPLOY_BRANCH',
+  pruneSelector: 'CONTAINER_INFRA_PRUNE_SELECTOR',
+  pruneAllowlist: 'CONTAINER_INFRA_PRUNE_ALLOWLIST',
+} as const;
+
+/**
+ * What the kubernetes plugin needs in the Jenkins namespace to run agents: start, watch, exec into
+ * and delete pods, read their logs and events. Nothing else, nowhere else.
+ */
+export const CONTROLLER_RULES: PolicyRule[] = [
+  { apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'watch'] },
+  { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
+  { apiGroups: [''], resources: ['pods/log'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
+];
+
+export interface JenkinsChartProps {
+  readonly config: Config;
+  /** Every object the other charts synthesize: the deploy identity may apply exactly these kinds. */
+  readonly managed: readonly ManagedObject[];
+}
+
+export interface DeployModel {
+  readonly namespaces: string[];
+  readonly namespaced: Map<string, PolicyRule[]>;
+  readonly cluster: PolicyRule[];
+  readonly pruneAllowlist: string[];
+}
+
+/**
+ * Jenkins CI/CD: the controller (StatefulSet, pinned plugins, JCasC), agents in pods, and the
+ * least-privilege identity the pipeline deploys this repository with. Built last: its deploy RBAC
+ * covers the objects of every other chart and of itself.
+ */
+export class JenkinsChart extends Chart {
+  readonly casc: CascDocument;
+  private readonly config: Config;
+  private readonly managed: readonly ManagedObject[];
+  private readonly ownRules = new Map<ApiObject, PolicyRule[]>();
+  private model?: DeployModel;
+
+  constructor(scope: Construct, id: string, props: JenkinsChartProps) {
+    const config = props.config;
+    const ci = config.namespaces.ci;
+    super(scope, id, { namespace: ci, disableResourceNameHashes: true });
+    this.config = config;
+    this.managed = props.managed;
+    const j = config.jenkins;
+    const labels = recommendedLabels(jenkinsIdentity(config));
+    const selector = jenkinsPods(config);
+    const agentLabels = recommendedLabels(jenkinsAgentIdentity(config));
+    const deployName = `${j.name}-deploy`;
+    const agentServiceName = `${j.name}-agent`;
+
+    new DefaultDenyPolicy(this, 'default-deny', {
+      labels: {
+        'app.kubernetes.io/name': 'default-deny',
+        'app.kubernetes.io/instance': `${ci}-default-deny`,
+        'app.kubernetes.io/component': 'network-policy',
+        'app.kubernetes.io/part-of': config.partOf,
+        'app.kubernetes.io/managed-by': MANAGED_BY,
+      },
+    });
+
+    // --- identities -------------------------------------------------------------------------
+    const controllerSa = new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name: j.name, labels } });
+    const controllerRole = new k8s.KubeRole(this, 'agents-role', { metadata: { name: `${j.name}-agents`, labels }, rules: CONTROLLER_RULES.map(toK8sRule) });
+    this.ownRules.set(controllerRole, CONTROLLER_RULES);
+    new k8s.KubeRoleBinding(this, 'agents-role-binding', {
+      metadata: { name: `${j.name}-agents`, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: controllerRole.name },
+      subjects: [{ kind: 'ServiceAccount', name: controllerSa.name, namespace: ci }],
+    });
+
+    const deployLabels = { ...agentLabels, 'app.kubernetes.io/component': 'ci-deploy' };
+    const deploySa = new k8s.KubeServiceAccount(this, 'deploy-service-account', {
+      metadata: { name: deployName, labels: deployLabels },
+      // Mounted by hand into the kubectl container only (constructs/jenkins-agent-pod.ts).
+      automountServiceAccountToken: false,
+    });
+    const deploySubject = { kind: 'ServiceAccount', name: deploySa.name, namespace: ci };
+    for (const ns of this.targetNamespaces()) {
+      const role = new k8s.KubeRole(this, `deploy-role-${ns}`, {
+        metadata: { name: deployName, namespace: ns, labels: deployLabels },
+        rules: Lazy.any({ produce: () => (this.deployModel().namespaced.get(ns) ?? []).map(toK8sRule) }),
+      });
+      new k8s.KubeRoleBinding(this, `deploy-role-binding-${ns}`, {
+        metadata: { name: deployName, namespace: ns, labels: deployLabels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+        subjects: [deploySubject],
+      });
+    }
+    if (this.managed.some(isClusterScoped)) {
+      // Cluster-wide names must not collide with another installation in another namespace.
+      const clusterRole = new k8s.KubeClusterRole(this, 'deploy-cluster-role', {
+        metadata: { name: `${ci}-${deployName}`, labels: deployLabels },
+        rules: Lazy.any({ produce: () => this.deployModel().cluster.map(toK8sRule) }),
+      });
+      const clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'deploy-cluster-role-binding', {
+        metadata: { name: `${ci}-${deployName}`, labels: deployLabels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole.name },
+        subjects: [deploySubject],
+      });
+      // Cluster-scoped: the chart's namespace does not apply to them.
+      for (const o of [clusterRole, clusterRoleBinding]) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+
+    // --- services ---------------------------------------------------------------------------
+    const service = new k8s.KubeService(this, 'service', {
+      metadata: { name: j.name, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: 'http', port: j.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+    // Its own Service: agents reach the tunnel port by a stable name, and the UI Service can be
+    // exposed (NodePort, Ingress) without exposing the agent port with it.
+    const agentService = new k8s.KubeService(this, 'agent-service', {
+      metadata: { name: agentServiceName, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: 'agent', port: j.agentPort, targetPort: k8s.IntOrString.fromString('agent'), protocol: 'TCP' }],
+      },
+    });
+
+    // --- configuration ----------------------------------------------------------------------
+    const jenkinsUrl = `http://${serviceHost(config, service.name, ci)}:${j.port}/`;
+    const agentPodYaml = stringify(
+      agentPodManifest({ agent: j.agent, imagePullPolicy: config.imagePullPolicy, labels: agentLabels, serviceAccountName: deploySa.name }),
+      { lineWidth: 0 },
+    );
+    this.casc = jenkinsCasc({
+      systemMessage: `${config.partOf} CI/CD: configured as code from this repository; changes made in the UI are lost on restart.`,
+      jenkinsUrl,
+      jenkinsTunnel: `${serviceHost(config, agentService.name, ci)}:${j.agentPort}`,
+      agentPort: j.agentPort,
+      namespace: ci,
+      cloudName: 'kubernetes',
+      containerCap: j.agent.containerCap,
+      connectTimeoutSeconds: j.agent.connectTimeoutSeconds,
+      podTemplate: { name: j.agent.label, label: j.agent.label, yaml: agentPodYaml },
+      metricsUrlName: j.metricsPath.slice(1),
+      buildEnv: {
+        [BUILD_ENV.deployBranch]: j.job.branch,
+        [BUILD_ENV.pruneSelector]: `app.kubernetes.io/managed-by=${MANAGED_BY},app.kubernetes.io/part-of=${config.partOf}`,
+        // Filled in at synth time, when every object of the app exists.
+        [BUILD_ENV.pruneAllowlist]: Lazy.any({ produce: () => this.deployModel().pruneAllowlist.join(' ') }),
+      },
+      job: {
+        name: j.job.name,
+        repositoryUrl: j.job.repositoryUrl,
+        branch: j.job.branch,
+        scriptPath: j.job.scriptPath,
+        pollSchedule: j.job.pollSchedule,
+        description: `Tests, synthesizes and (on ${j.job.branch}) deploys ${j.job.repositoryUrl}`,
+      },
+    });
+    const cascYaml = Lazy.any({ produce: () => renderCasc(this.casc) });
+    const pluginsTxt = `${j.plugins.join('\n')}\n`;
+    new k8s.KubeConfigMap(this, 'config', {
+      metadata: { name: `${j.name}-config`, labels },
+      data: { [CASC_FILE]: cascYaml, [PLUGINS_FILE]: pluginsTxt },
+    });
+    const configMapName = `${j.name}-config`;
+
+    // --- controller -------------------------------------------------------------------------
+    const runAs = { user: j.runAsUser, group: j.runAsGroup };
+    const javaOpts = [
+      // Heap follows the container limit instead of the node's memory.
+      `-XX:MaxRAMPercentage=${j.maxRAMPercentage}`,
+      `-XX:InitialRAMPercentage=${Math.min(25, j.maxRAMPercentage)}`,
+      '-XX:+ExitOnOutOfMemoryError',
+      '-Djenkins.install.runSetupWizard=false',
+      '-Djava.io.tmpdir=/tmp',
+    ].join(' ');
+    new k8s.KubeStatefulSet(this, 'statefulset', {
+      metadata: { name: j.name, labels },
+      spec: {
+        serviceName: service.name,
+        replicas: 1,
+        selector: { matchLabels: selector },
+        updateStrategy: { type: 'RollingUpdate' },
+        podManagementPolicy: 'OrderedReady',
+        template: {
+          metadata: {
+            labels,
+            // New JCasC or plugin list: restart, Jenkins reads both only at start.
+            annotations: { 'container-infra/config-checksum': Lazy.any({ produce: () => checksum(renderCasc(this.casc), pluginsTxt) }) },
+          },
+          spec: {
+            serviceAccountName: controllerSa.name,
+            // The kubernetes plugin talks to the API server with this token.
+            automountServiceAccountToken: true,
+            enableServiceLinks: false,
+            securityContext: podSecurityContext({ ...runAs, fsGroup: j.runAsGroup }),
+            terminationGracePeriodSeconds: 60,
+            initContainers: [
+              {
+                name: 'plugins',
+                image: j.image,
+                imagePullPolicy: config.imagePullPolicy,
+                // Exact versions from plugins.txt; `--latest false` resolves dependencies to the
+                // minimum versions those releases declare, so the set cannot drift between starts.
+                command: ['jenkins-plugin-cli'],
+                args: [
+                  '--war', '/usr/share/jenkins/jenkins.war',
+                  '--plugin-file', `${CONFIG_DIR}/${PLUGINS_FILE}`,
+                  '--plugin-download-directory', PLUGIN_DOWNLOAD_DIR,
+                  '--latest', 'false',
+                  '--verbose',
+                ],
+                env: [
+                  { name: 'CACHE_DIR', value: '/tmp/plugin-cache' },
+                  { name: 'JAVA_OPTS', value: `-XX:MaxRAMPercentage=${j.maxRAMPercentage} -Djava.io.tmpdir=/tmp` },
+                ],
+                resources: containerResources(j.initResources),
+                securityContext: containerSecurityContext(runAs),
+                volumeMounts: [
+                  { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                  { name: 'plugins', mountPath: PLUGIN_DOWNLOAD_DIR },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+            ],
+            containers: [
+              {
+                name: 'jenkins',
+                image: j.image,
+                imagePullPolicy: config.imagePullPolicy,
+                env: [
+                  { name: 'JAVA_OPTS', value: javaOpts },
+                  { name: 'JENKINS_OPTS', value: `--httpPort=${j.port} --webroot=${CACHE_DIR}/war` },
+                  { name: 'JENKINS_SLAVE_AGENT_PORT', value: String(j.agentPort) },
+                  { name: 'CASC_JENKINS_CONFIG', value: `${CONFIG_DIR}/${CASC_FILE}` },
+                  // JCasC resolves ${admin-username} / ${admin-password} from files in this directory.
+                  { name: 'SECRETS', value: SECRETS_DIR },
+                ],
+                ports: [
+                  { name: 'http', containerPort: j.port, protocol: 'TCP' },
+                  { name: 'agent', containerPort: j.agentPort, protocol: 'TCP' },
+                ],
+                resources: containerResources(j.resources),
+                securityContext: containerSecurityContext(runAs),
+                // /login answers 200 without credentials once Jenkins is up.
+                startupProbe: httpProbe('/login', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 36 }),
+                livenessProbe: httpProbe('/login', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 }),
+                readinessProbe: httpProbe('/login', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+                volumeMounts: [
+                  { name: 'jenkins-home', mountPath: JENKINS_HOME },
+                  // Exactly the downloaded plugin set, every start: stale plugins on the volume are hidden.
+                  { name: 'plugins', mountPath: `${JENKINS_HOME}/plugins` },
+                  { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                  { name: 'admin', mountPath: SECRETS_DIR, readOnly: true },
+                  { name: 'cache', mountPath: CACHE_DIR },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: configMapName } },
+              {
+                name: 'admin',
+                secret: {
+                  secretName: j.adminSecretName,
+                  defaultMode: 0o400,
+                  items: [
+                    { key: 'username', path: ADMIN_USERNAME_FILE },
+                    { key: 'password', path: ADMIN_PASSWORD_FILE },
+                  ],
+                },
+              },
+              { name: 'plugins', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+              { name: 'cache', emptyDir: { sizeLimit: k8s.Quantity.fromString('512Mi') } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'jenkins-home', labels },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              ...(j.storage.storageClassName ? { storageClassName: j.storage.storageClassName } : {}),
+              resources: { requests: { storage: k8s.Quantity.fromString(j.storage.size) } },
+            },
+          },
+        ],
+      },
+    });
+
+    // --- network ----------------------------------------------------------------------------
+    const scraper = prometheusScraper(config);
+    // The API server is not a pod: its address (often a node or cloud IP behind the `kubernetes`
+    // Service's DNAT) cannot be named by pod/namespace selectors, only by port.
+    const apiServer: k8s.NetworkPolicyEgressRule = { ports: [tcp(443), tcp(6443)] };
+    // Plugin downloads (init container), Git polling and checkout, npm registry: HTTPS anywhere.
+    const https: k8s.NetworkPolicyEgressRule = { ports: [tcp(443)] };
+    const agents = jenkinsAgentPods(config);
+    new AllowPolicy(this, 'network-policy', {
+      name: j.name,
+      labels,
+      podSelector: selector,
+      ingress: [
+        // Users reach the UI through the Service, a port-forward or an Ingress controller.
+        { ports: [tcp(j.port)] },
+        // Kept explicit so that narrowing the rule above never cuts off the scraper.
+        ...(scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(j.port)] }] : []),
+        { from: [podPeer(agents)], ports: [tcp(j.agentPort)] },
+      ],
+      egress: [dnsEgress(config.cluster.dns), apiServer, https],
+    });
+    new AllowPolicy(this, 'agent-network-policy', {
+      name: agentServiceName,
+      labels: agentLabels,
+      podSelector: agents,
+      ingress: [],
+      egress: [
+        dnsEgress(config.cluster.dns),
+        { to: [podPeer(selector)], ports: [tcp(j.port), tcp(j.agentPort)] },
+        apiServer,
+        https,
+      ],
+    });
+  }
+
+  /** Namespaces the deploy identity gets a Role in. */
+  targetNamespaces(): string[] {
+    const configured = this.config.jenkins.deploy.namespaces;
+    if (configured) return [...new Set(configured)].sort();
+    const seen = new Set<string>([this.config.namespaces.ci]);
+    for (const o of this.managed) if (o.namespace && !isClusterScoped(o)) seen.add(o.namespace);
+    return [...seen].sort();
+  }
+
+  /** Deploy permissions and prune allowlist over every object of the app, this chart's included. */
+  deployModel(): DeployModel {
+    if (!this.model) {
+      const all = [...this.managed, ...this.ownObjects()];
+      const namespaces = this.targetNamespaces();
+      const perms = deployPermissions(all, namespaces);
+      const inScope = all.filter((o) => isClusterScoped(o) || (o.namespace !== undefined && namespaces.includes(o.namespace)));
+      this.model = { namespaces, namespaced: perms.namespaced, cluster: perms.cluster, pruneAllowlist: pruneAllowlist(inScope) };
+    }
+    return this.model;
+  }
+
+  /** This chart's objects, read without rendering them (their rules may be lazy). */
+  private ownObjects(): ManagedObject[] {
+    return this.node
+      .findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject)
+      .map((o) => ({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.name,
+        ...(o.metadata.namespace && !isClusterScoped(o) ? { namespace: o.metadata.namespace } : {}),
+        ...(this.ownRules.has(o) ? { rules: this.ownRules.get(o) } : {}),
+      }));
+  }
+}
+
+/** jenkins.yaml text: rendered once, with Lazy values resolved first. */
+export function renderCasc(doc: CascDocument): string {
+  return stringify(resolveLazy(doc), { lineWidth: 0 });
+}
+
+function resolveLazy(value: unknown): unknown {
+  if (value instanceof Lazy) return resolveLazy(value.produce());
+  if (Array.isArray(value)) return value.map(resolveLazy);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, resolveLazy(v)]));
+  }
+  return value;
+}
+
+/** API-style rule → the generated type's field names (`nonResourceURLs` is `nonResourceUrLs` there). */
+function toK8sRule(r: PolicyRule): k8s.PolicyRule {
+  return {
+    ...(r.apiGroups ? { apiGroups: [...r.apiGroups] } : {}),
+    ...(r.resources ? { resources: [...r.resources] } : {}),
+    ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}),
+    ...(r.nonResourceURLs ? { nonResourceUrLs: [...r.nonResourceURLs] } : {}),
+    verbs: [...r.verbs],
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * Least-privilege RBAC for a deploy identity that runs `kubectl apply -f dist --prune`, derived from
+ * the objects the app synthesizes: it may touch exactly the kinds that are there, in the namespaces
+ * where they are, and nothing else.
+ *
+ * Kubernetes forbids creating a Role or binding that grants permissions its creator does not hold
+ * (unless the creator has `escalate`/`bind`, which would let it grant itself anything). So the deploy
+ * identity also holds the rules of every Role/ClusterRole in the manifests; a binding to a role that
+ * is not in the manifests (a built-in ClusterRole) gets `bind` on that one name only. The consequence
+ * is deliberate: the pipeline can never widen its own rights; a change that adds a kind must be
+ * applied once by a cluster admin (docs/jenkins.md).
+ */
+
+/** What the deploy identity needs to know about one synthesized object. */
+export interface ManagedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** Unset for cluster-scoped kinds. */
+  readonly namespace?: string;
+  /** Role/ClusterRole rules, binding roleRef: read from the manifest. */
+  readonly rules?: readonly PolicyRule[];
+  readonly roleRef?: { readonly kind: string; readonly name: string };
+}
+
+export interface PolicyRule {
+  readonly apiGroups?: readonly string[];
+  readonly resources?: readonly string[];
+  readonly verbs: readonly string[];
+  readonly resourceNames?: readonly string[];
+  readonly nonResourceURLs?: readonly string[];
+}
+
+/** Kinds that live outside namespaces (the subset a cdk8s app plausibly emits). */
+export const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+  'IngressClass',
+  'RuntimeClass',
+  'CustomResourceDefinition',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'CSIDriver',
+]);
+
+/**
+ * Never pruned: deleting a Namespace deletes everything in it, volumes included. Removing one from
+ * the configuration is a decision for a human, not a side effect of a pipeline run.
+ */
+export const NEVER_PRUNED_KINDS = new Set(['Namespace']);
+
+/** Verbs `kubectl apply` (client-side, server dry run included) needs on a kind. */
+export const APPLY_VERBS = ['create', 'get', 'patch', 'update'];
+/** Extra verbs `--prune` needs: find the objects no longer in the manifests and delete them. */
+export const PRUNE_VERBS = ['delete', 'list'];
+
+const IRREGULAR_PLURALS: Record<string, string> = { Endpoints: 'endpoints' };
+
+/** Resource (URL) name of a kind: `NetworkPolicy` → `networkpolicies`, `Ingress` → `ingresses`. */
+export function resourceOf(kind: string): string {
+  const irregular = IRREGULAR_PLURALS[kind];
+  if (irregular) return irregular;
+  const lower = kind.toLowerCase();
+  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(lower)) return `${lower}es`;
+  return `${lower}s`;
+}
+
+/** API group of an apiVersion: `apps/v1` → `apps`, `v1` → `` (core). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** `kubectl apply --prune-allowlist` entry: `core/v1/ConfigMap`, `apps/v1/Deployment`. */
+export function pruneAllowlistEntry(apiVersion: string, kind: string): string {
+  return apiVersion.includes('/') ? `${apiVersion}/${kind}` : `core/${apiVersion}/${kind}`;
+}
+
+export function isClusterScoped(o: Pick<ManagedObject, 'kind'>): boolean {
+  return CLUSTER_SCOPED_KINDS.has(o.kind);
+}
+
+/** Sorted, de-duplicated prune allowlist for the given objects. */
+export function pruneAllowlist(objects: readonly ManagedObject[]): string[] {
+  const entries = new Set<string>();
+  for (const o of objects) {
+    if (!NEVER_PRUNED_KINDS.has(o.kind)) entries.add(pruneAllowlistEntry(o.apiVersion, o.kind));
+  }
+  return [...entries].sort();
+}
+
+/**
+ * Accumulates permissions and renders them as few, stable, sorted rules: one per
+ * (API group, resourceNames, verb set), listing every resource that shares them.
+ */
+export class RuleSet {
+  private readonly grants = new Map<string, Set<string>>();
+  private readonly urls = new Map<string, Set<string>>();
+
+  add(rule: PolicyRule): this {
+    for (const url of rule.nonResourceURLs ?? []) this.addVerbs(this.urls, url, rule.verbs);
+    for (const group of rule.apiGroups ?? []) {
+      for (const resource of rule.resources ?? []) {
+        const key = JSON.stringify([group, resource, [...(rule.resourceNames ?? [])].sort()]);
+        this.addVerbs(this.grants, key, rule.verbs);
+      }
+    }
+    return this;
+  }
+
+  addKind(apiVersion: string, kind: string, verbs: readonly string[]): this {
+    return this.add({ apiGroups: [groupOf(apiVersion)], resources: [resourceOf(kind)], verbs });
+  }
+
+  get empty(): boolean {
+    return this.grants.size === 0 && this.urls.size === 0;
+  }
+
+  rules(): PolicyRule[] {
+    const byShape = new Map<string, { group: string; names: string[]; verbs: string[]; resources: string[] }>();
+    for (const [key, verbs] of this.grants) {
+      const [group, resource, names] = JSON.parse(key) as [string, string, string[]];
+      const sortedVerbs = [...verbs].sort();
+      const shape = JSON.stringify([group, names, sortedVerbs]);
+      const entry = byShape.get(shape) ?? { group, names, verbs: sortedVerbs, resources: [] };
+      entry.resources.push(resource);
+      byShape.set(shape, entry);
+    }
+    const resourceRules: PolicyRule[] = [...byShape.values()]
+      .map((e) => ({
+        apiGroups: [e.group],
+        resources: [...e.resources].sort(),
+        ...(e.names.length > 0 ? { resourceNames: e.names } : {}),
+        verbs: e.verbs,
+      }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const urlRules: PolicyRule[] = [...this.urls.entries()]
+      .map(([url, verbs]) => ({ nonResourceURLs: [url], verbs: [...verbs].sort() }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    return [...resourceRules, ...urlRules];
+  }
+
+  private addVerbs(map: Map<string, Set<string>>, key: string, verbs: readonly string[]): void {
+    const set = map.get(key) ?? new Set<string>();
+    for (const v of verbs) set.add(v);
+    map.set(key, set);
+  }
+}
+
+export interface DeployPermissions {
+  /** Namespace → rules of the Role the deploy identity gets there. */
+  readonly namespaced: Map<string, PolicyRule[]>;
+  /** Rules of its ClusterRole, or none when the manifests hold nothing cluster-scoped. */
+  readonly cluster: PolicyRule[];
+}
+
+/**
+ * Everything `kubectl apply -f dist --prune` needs for `objects` in `namespaces`. Objects in other
+ * namespaces are left out: the caller decides which namespaces the pipeline deploys to.
+ */
+export function deployPermissions(objects: readonly ManagedObject[], namespaces: readonly string[]): DeployPermissions {
+  const perNamespace = new Map<string, RuleSet>(namespaces.map((ns) => [ns, new RuleSet()]));
+  const cluster = new RuleSet();
+  const clusterRolesInManifests = new Set(objects.filter((o) => o.kind === 'ClusterRole').map((o) => o.name));
+
+  for (const o of objects) {
+    const verbs = NEVER_PRUNED_KINDS.has(o.kind) ? APPLY_VERBS : [...APPLY_VERBS, ...PRUNE_VERBS];
+    const target = isClusterScoped(o) ? cluster : o.namespace !== undefined ? perNamespace.get(o.namespace) : undefined;
+    if (!target) continue;
+    target.addKind(o.apiVersion, o.kind, verbs);
+    // Creating a role needs its permissions: hold them where the role applies.
+    for (const rule of o.rules ?? []) target.add(rule);
+    // Binding a role that is not in the manifests (a built-in one): `bind` on that name only.
+    if (o.roleRef && o.roleRef.kind === 'ClusterRole' && !clusterRolesInManifests.has(o.roleRef.name)) {
+      cluster.add({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], resourceNames: [o.roleRef.name], verbs: ['bind'] });
+    }
+  }
+  const namespaced = new Map<string, PolicyRule[]>();
+  for (const ns of [...perNamespace.keys()].sort()) {
+    const set = perNamespace.get(ns)!;
+    if (!set.empty) namespaced.set(ns, set.rules());
+  }
+  return { namespaced, cluster: cluster.rules() };
+}
+
+/** Reads what the deploy identity needs from a synthesized manifest. */
+export function managedObjectOf(manifest: any): ManagedObject {
+  return {
+    apiVersion: manifest.apiVersion,
+    kind: manifest.kind,
+    name: manifest.metadata?.name,
+    ...(manifest.metadata?.namespace && !CLUSTER_SCOPED_KINDS.has(manifest.kind) ? { namespace: manifest.metadata.namespace } : {}),
+    ...(Array.isArray(manifest.rules) ? { rules: manifest.rules } : {}),
+    ...(manifest.roleRef ? { roleRef: { kind: manifest.roleRef.kind, name: manifest.roleRef.name } } : {}),
+  };
+}
