@@ -307,7 +307,8 @@ export class JenkinsChart extends Chart {
         },
         volumeClaimTemplates: [
           {
-            metadata: { name: 'jenkins-home', labels },
+            // No version label: volumeClaimTemplates are immutable, and an image bump must not change them.
+            metadata: { name: 'jenkins-home', labels: recommendedLabels({ ...jenkinsIdentity(config), version: undefined }) },
             spec: {
               accessModes: ['ReadWriteOnce'],
               ...(j.storage.storageClassName ? { storageClassName: j.storage.storageClassName } : {}),

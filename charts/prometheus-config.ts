@@ -1,3 +1,4 @@
+import type { Exporter } from '../monitoring/metric-catalog';
 import type { Config } from '../config/schema';
 import { Labels, selectorLabels } from '../constructs/labels';
 import {
@@ -37,6 +38,22 @@ export const JOBS = {
   kubeStateMetrics: 'kube-state-metrics',
   jenkins: 'jenkins',
 } as const;
+
+/**
+ * Which jobs collect each exporter of the metric catalogue (monitoring/metric-catalog.ts), so a
+ * test can prove that every metric a dashboard or alert reads is really scraped.
+ */
+export const EXPORTER_JOBS: Readonly<Record<Exporter, readonly string[]>> = {
+  // Prometheus adds `up` and the scrape_* series to the targets of every job.
+  prometheus: Object.values(JOBS),
+  'prometheus-server': [JOBS.prometheus],
+  'node-exporter': [JOBS.nodeExporter],
+  'kube-state-metrics': [JOBS.kubeStateMetrics],
+  cadvisor: [JOBS.cadvisor],
+  'nginx-exporter': [JOBS.annotatedPods],
+  podinfo: [JOBS.annotatedPods],
+  jenkins: [JOBS.jenkins],
+};
 
 /**
  * The cAdvisor and kubelet series kept (everything else is dropped at scrape time): cAdvisor

@@ -89,7 +89,9 @@ export class RedisDatastore extends Construct {
         },
         volumeClaimTemplates: [
           {
-            metadata: { name: 'data', labels },
+            // No version label: volumeClaimTemplates cannot change after creation, so an image bump
+            // that changed them would make every later apply fail.
+            metadata: { name: 'data', labels: recommendedLabels({ ...this.identity, version: undefined }) },
             spec: {
               accessModes: ['ReadWriteOnce'],
               ...(ds.storage.storageClassName ? { storageClassName: ds.storage.storageClassName } : {}),

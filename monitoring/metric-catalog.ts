@@ -1,12 +1,13 @@
 /**
  * The metric names each exporter of this environment exposes, as dashboards and alert rules may
  * use them. A query that names a metric outside this catalogue reads nothing (a typo, or an
- * exporter we do not run), and the tests fail. Each exporter will be tied to its scrape job.
+ * exporter we do not run), and the tests fail. test/monitoring-wiring.test.ts ties each exporter
+ * to the scrape job that collects it.
  *
  * Histograms and summaries list the series PromQL names (`_bucket`, `_count`, `_sum`).
  * Names were checked against each project's source or documentation for the pinned version.
  */
-export type Exporter = 'prometheus' | 'node-exporter' | 'kube-state-metrics' | 'cadvisor' | 'nginx-exporter' | 'podinfo' | 'jenkins';
+export type Exporter = 'prometheus' | 'prometheus-server' | 'node-exporter' | 'kube-state-metrics' | 'cadvisor' | 'nginx-exporter' | 'podinfo' | 'jenkins';
 
 export interface ExporterMetrics {
   /** Where the metrics come from, for a reader checking a name. */
@@ -18,6 +19,10 @@ export const METRIC_CATALOG: Readonly<Record<Exporter, ExporterMetrics>> = {
   prometheus: {
     source: 'series Prometheus itself adds to every scrape target',
     metrics: ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'],
+  },
+  'prometheus-server': {
+    source: "Prometheus' own /metrics (config reload and rule evaluation)",
+    metrics: ['prometheus_config_last_reload_successful', 'prometheus_rule_evaluation_failures_total'],
   },
   'node-exporter': {
     source: 'prometheus/node_exporter (cpu, meminfo, filesystem, netdev, loadavg, stat collectors)',
@@ -33,6 +38,7 @@ export const METRIC_CATALOG: Readonly<Record<Exporter, ExporterMetrics>> = {
       'node_load5',
       'node_load15',
       'node_boot_time_seconds',
+      'node_filesystem_readonly',
     ],
   },
   'kube-state-metrics': {
@@ -42,6 +48,8 @@ export const METRIC_CATALOG: Readonly<Record<Exporter, ExporterMetrics>> = {
       'kube_node_status_condition',
       'kube_deployment_spec_replicas',
       'kube_deployment_status_replicas_available',
+      'kube_deployment_status_replicas_updated',
+      'kube_pod_container_status_waiting_reason',
       'kube_pod_info',
       'kube_pod_status_phase',
       'kube_pod_container_status_restarts_total',

@@ -107,14 +107,14 @@ describe('Grafana provisioning', () => {
     expect([...exportersOf('Jenkins')]).toEqual(['jenkins']);
   });
 
-  test('the microservices dashboard has a section per configured service, filtered by its app label', () => {
+  test('the microservices dashboard has a section per configured service, filtered by its service label', () => {
     const model = rendered({ services: [{ name: 'cart' }, { name: 'search' }] }).dashboards.find((d) => d.model.title === 'Microservices')!.model;
     const rows = model.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title);
     expect(rows).toEqual(expect.arrayContaining(['Service cart', 'Service search']));
     const queries = queriesOf(model).join('\n');
-    expect(queries).toContain('app="cart"');
-    expect(queries).toContain('app="search"');
-    expect(queries).not.toContain('app="news"');
+    expect(queries).toContain('service="cart"');
+    expect(queries).toContain('service="search"');
+    expect(queries).not.toContain('service="news"');
   });
 
   test("the dashboards ConfigMap fits client-side kubectl apply's 256 KiB annotation limit, even with ten services", () => {

@@ -109,3 +109,9 @@ describe('microservices', () => {
     expect(c.env).toContainEqual({ name: 'DATASTORE_URL', value: `tcp://news-redis.${NS}.svc.cluster.local:6379` });
   });
 });
+
+test('volume claim templates carry no version label: they are immutable, an image bump must not change them', () => {
+  for (const sts of ofKind(synthObjects(), 'StatefulSet')) {
+    for (const t of sts.spec.volumeClaimTemplates ?? []) expect(Object.keys(t.metadata.labels ?? {})).not.toContain('app.kubernetes.io/version');
+  }
+});

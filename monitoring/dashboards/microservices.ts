@@ -1,6 +1,5 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Config } from '../../config/schema';
-import { gatewayPods } from '../../charts/selectors';
 import { buildDashboard, graph, Query, single } from './panels';
 import type { GrafanaDashboard } from './index';
 
@@ -13,13 +12,13 @@ const REAL_TRAFFIC = 'path!~"metrics|healthz|readyz"';
 /** (b) The microservices: rate, errors and duration of each service, and the gateway in front. */
 export function microservicesDashboard(config: Config): GrafanaDashboard {
   const ns = config.namespaces.apps;
-  const gateway = `namespace="${ns}", app="${gatewayPods(config)['app.kubernetes.io/name']}"`;
+  const gateway = `namespace="${ns}", service="${config.gateway.name}"`;
   const names = config.services.map((s) => s.name);
-  const all = `namespace="${ns}", app=~"${names.join('|')}", ${REAL_TRAFFIC}`;
-  const one = (name: string) => `namespace="${ns}", app="${name}", ${REAL_TRAFFIC}`;
+  const all = `namespace="${ns}", service=~"${names.join('|')}", ${REAL_TRAFFIC}`;
+  const one = (name: string) => `namespace="${ns}", service="${name}", ${REAL_TRAFFIC}`;
   const quantile = (q: number, sel: string, by: string): Query => ({
     expr: `histogram_quantile(${q}, sum by (${by}le) (rate(http_request_duration_seconds_bucket{${sel}}[$__rate_interval])))`,
-    legend: by ? `{{app}} p${Math.round(q * 100)}` : `p${Math.round(q * 100)}`,
+    legend: by ? `{{service}} p${Math.round(q * 100)}` : `p${Math.round(q * 100)}`,
   });
 
   return {
@@ -51,15 +50,15 @@ export function microservicesDashboard(config: Config): GrafanaDashboard {
           title: 'All services',
           panels: [
             graph('Requests per service', 'Requests per second each service answered (probes and scrapes excluded).', units.RequestsPerSecond, [
-              { expr: `sum by (app) (rate(http_request_duration_seconds_count{${all}}[$__rate_interval]))`, legend: '{{app}}' },
+              { expr: `sum by (service) (rate(http_request_duration_seconds_count{${all}}[$__rate_interval]))`, legend: '{{service}}' },
             ], { width: 8 }),
             graph('Error ratio per service', 'Share of requests answered with a 5xx status.', units.PercentUnit, [
               {
-                expr: `sum by (app) (rate(http_request_duration_seconds_count{${all}, status=~"5.."}[$__rate_interval])) / sum by (app) (rate(http_request_duration_seconds_count{${all}}[$__rate_interval]))`,
-                legend: '{{app}}',
+                expr: `sum by (service) (rate(http_request_duration_seconds_count{${all}, status=~"5.."}[$__rate_interval])) / sum by (service) (rate(http_request_duration_seconds_count{${all}}[$__rate_interval]))`,
+                legend: '{{service}}',
               },
             ], { width: 8, min: 0 }),
-            graph('p95 latency per service', '95% of requests to each service finished faster than this.', units.Seconds, [quantile(0.95, all, 'app, ')], { width: 8, min: 0 }),
+            graph('p95 latency per service', '95% of requests to each service finished faster than this.', units.Seconds, [quantile(0.95, all, 'service, ')], { width: 8, min: 0 }),
           ],
         },
         ...names.map((name) => ({
