@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import type { MicroserviceConfig } from '../config/schema/microservices';
+import { SingleInstanceStatefulSet } from './single-instance-statefulset';
 import * as k8s from '../imports/k8s';
 import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } from './labels';
 import { AllowPolicy, podPeer, tcp } from './network';
@@ -47,59 +48,43 @@ export class RedisDatastore extends Construct {
 
     // Keep Redis's own memory below the container limit, so it evicts keys instead of being OOM-killed.
     const maxmemory = Math.floor((memoryBytes(ds.resources.limits.memory) * 3) / 4);
-    new k8s.KubeStatefulSet(this, 'statefulset', {
-      metadata: { name: props.name, labels },
+    new SingleInstanceStatefulSet(this, 'statefulset', {
+      name: props.name,
+      identity: this.identity,
+      serviceName: service.name,
+      pod: {
+      metadata: { labels },
       spec: {
-        serviceName: service.name,
-        replicas: 1,
-        selector: { matchLabels: selector },
-        updateStrategy: { type: 'RollingUpdate' },
-        podManagementPolicy: 'OrderedReady',
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: false,
-            securityContext: podSecurityContext({ user: ds.runAsUser, group: ds.runAsGroup, fsGroup: ds.runAsGroup }),
-            terminationGracePeriodSeconds: 30,
-            containers: [
-              {
-                name: 'redis',
-                image: ds.image,
-                imagePullPolicy: props.imagePullPolicy,
-                command: ['redis-server'],
-                args: [
-                  '--port', String(ds.port),
-                  '--dir', '/data',
-                  // Access control is the NetworkPolicy below: only the owning service reaches this port.
-                  '--protected-mode', 'no',
-                  '--appendonly', 'yes',
-                  '--maxmemory', String(maxmemory),
-                  '--maxmemory-policy', 'allkeys-lru',
-                ],
-                ports: [{ name: 'redis', containerPort: ds.port, protocol: 'TCP' }],
-                resources: containerResources(ds.resources),
-                securityContext: containerSecurityContext({ user: ds.runAsUser, group: ds.runAsGroup }),
-                readinessProbe: { exec: { command: ['redis-cli', '-p', String(ds.port), 'ping'] }, periodSeconds: 10, timeoutSeconds: 2 },
-                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('redis') }, periodSeconds: 15, timeoutSeconds: 2, failureThreshold: 4 },
-                volumeMounts: [{ name: 'data', mountPath: '/data' }],
-              },
-            ],
-          },
-        },
-        volumeClaimTemplates: [
+        serviceAccountName: sa.name,
+        automountServiceAccountToken: false,
+        securityContext: podSecurityContext({ user: ds.runAsUser, group: ds.runAsGroup, fsGroup: ds.runAsGroup }),
+        terminationGracePeriodSeconds: 30,
+        containers: [
           {
-            // No version label: volumeClaimTemplates cannot change after creation, so an image bump
-            // that changed them would make every later apply fail.
-            metadata: { name: 'data', labels: recommendedLabels({ ...this.identity, version: undefined }) },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              ...(ds.storage.storageClassName ? { storageClassName: ds.storage.storageClassName } : {}),
-              resources: { requests: { storage: k8s.Quantity.fromString(ds.storage.size) } },
-            },
+            name: 'redis',
+            image: ds.image,
+            imagePullPolicy: props.imagePullPolicy,
+            command: ['redis-server'],
+            args: [
+              '--port', String(ds.port),
+              '--dir', '/data',
+              // Access control is the NetworkPolicy below: only the owning service reaches this port.
+              '--protected-mode', 'no',
+              '--appendonly', 'yes',
+              '--maxmemory', String(maxmemory),
+              '--maxmemory-policy', 'allkeys-lru',
+            ],
+            ports: [{ name: 'redis', containerPort: ds.port, protocol: 'TCP' }],
+            resources: containerResources(ds.resources),
+            securityContext: containerSecurityContext({ user: ds.runAsUser, group: ds.runAsGroup }),
+            readinessProbe: { exec: { command: ['redis-cli', '-p', String(ds.port), 'ping'] }, periodSeconds: 10, timeoutSeconds: 2 },
+            livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('redis') }, periodSeconds: 15, timeoutSeconds: 2, failureThreshold: 4 },
+            volumeMounts: [{ name: 'data', mountPath: '/data' }],
           },
         ],
       },
+    },
+      claims: { data: ds.storage },
     });
 
     new AllowPolicy(this, 'network-policy', {
