@@ -1,0 +1,175 @@
+// `npm run bench`: how fast synthesis is and how it scales. A script, never a test: timings depend
+// on the machine and its load, so they are reported (table + bench/results.json), not asserted.
+//
+// Each case runs in a child process, once to warm up (bundle, V8 code cache, file cache) and then
+// RUNS times; the median is reported. Peak RSS is the child's own: process.resourceUsage().maxRSS
+// inside the child, or GNU time's %M for `npx cdk8s synth` (the largest process of that tree).
+import { spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { cpus, loadavg, tmpdir } from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS = path.join(ROOT, 'bench', 'results.json');
+const GNU_TIME = '/usr/bin/time';
+const SERVICE_COUNTS = [10, 100, 1000];
+
+/** Issue 6 and the "Speed" section of issue 2. */
+export const TARGETS = {
+  defaultInProcessMs: 400,
+  cdk8sSynthMs: 1600,
+  services1000Ms: 10_000,
+  services1000RssMiB: 1024,
+  growthRatio: 12,
+};
+
+interface Sample {
+  wallMs: number;
+  rssMiB: number | null;
+  inProcessMs?: number;
+}
+
+interface CaseResult {
+  name: string;
+  runs: number;
+  wallMs: number;
+  inProcessMs: number | null;
+  rssMiB: number | null;
+  samplesWallMs: number[];
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const round = (x: number, digits = 0): number => Number(x.toFixed(digits));
+
+const hasGnuTime = existsSync(GNU_TIME);
+
+/** Run a command, return its wall time and (when GNU time is present) its peak RSS. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { wallMs: number; rssMiB: number | null; stdout: string } {
+  const rssFile = path.join(tmpdir(), `bench-rss-${process.pid}`);
+  const [file, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(file, argv, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}:\n${r.stderr}`);
+  }
+  let rssMiB: number | null = null;
+  if (hasGnuTime) {
+    rssMiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+    rmSync(rssFile, { force: true });
+  }
+  return { wallMs, rssMiB, stdout: r.stdout };
+}
+
+function measure(name: string, runs: number, once: (outdir: string) => Sample): CaseResult {
+  const samples: Sample[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'bench-out-'));
+    try {
+      const s = once(path.join(outdir, 'out'));
+      if (i > 0) samples.push(s); // run 0 is the warm-up
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+    process.stderr.write('.');
+  }
+  const inProcess = samples.map((s) => s.inProcessMs).filter((x): x is number => x !== undefined);
+  const rss = samples.map((s) => s.rssMiB).filter((x): x is number => x !== null);
+  const result: CaseResult = {
+    name,
+    runs,
+    wallMs: round(median(samples.map((s) => s.wallMs))),
+    inProcessMs: inProcess.length ? round(median(inProcess)) : null,
+    rssMiB: rss.length ? round(Math.max(...rss), 1) : null,
+    samplesWallMs: samples.map((s) => round(s.wallMs)),
+  };
+  process.stderr.write(` ${name}: ${result.wallMs} ms\n`);
+  return result;
+}
+
+/** The app as cdk8s runs it (node synth/launch.cjs main.ts), but timed from inside the process. */
+function childCase(args: string[]) {
+  return (outdir: string): Sample => {
+    const r = timed(process.execPath, [path.join(ROOT, 'synth', 'launch.cjs'), 'bench/synth-child.ts', ...args, outdir]);
+    const child = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { inProcessMs: number; maxRssKiB: number };
+    return { wallMs: r.wallMs, inProcessMs: child.inProcessMs, rssMiB: child.maxRssKiB / 1024 };
+  };
+}
+
+function cdk8sCase(extra: string[]) {
+  return (outdir: string): Sample => {
+    const r = timed('npx', ['cdk8s', 'synth', ...extra, '-o', outdir]);
+    return { wallMs: r.wallMs, rssMiB: r.rssMiB };
+  };
+}
+
+function machine() {
+  const cpu = cpus();
+  const npm = spawnSync('npm', ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return {
+    nproc: cpu.length,
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    npm,
+    loadAverage1m: round(loadavg()[0], 2),
+  };
+}
+
+function table(results: CaseResult[], ratio: number, loadAfter: number): string {
+  const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  const fmt = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`);
+  const lines = [
+    row(['case', 'runs', 'wall (median)', 'in-process (median)', 'peak RSS']),
+    row(['---', '---:', '---:', '---:', '---:']),
+    ...results.map((r) => row([r.name, r.runs, fmt(r.wallMs), fmt(r.inProcessMs), r.rssMiB === null ? '–' : `${r.rssMiB} MiB`])),
+  ];
+  lines.push('', `Growth ratio time(1000) / time(100): ${ratio.toFixed(2)} (in-process; 10× the services)`);
+  lines.push(`Load average (1 min) after the run: ${loadAfter.toFixed(2)}`);
+  return lines.join('\n');
+}
+
+function main(): void {
+  const quick = process.argv.includes('--quick');
+  const runs = quick ? 2 : 5;
+  const before = machine();
+  process.stderr.write(`Benchmarking on ${before.nproc} × ${before.cpuModel}, node ${before.node}, load ${before.loadAverage1m}\n`);
+  if (!hasGnuTime) process.stderr.write(`${GNU_TIME} not found: peak RSS of \`npx cdk8s synth\` is not measured.\n`);
+
+  const results: CaseResult[] = [];
+  results.push(measure('app, default environment', runs + 2, childCase(['--env', 'default'])));
+  results.push(measure('npx cdk8s synth --no-check-upgrade', runs, cdk8sCase(['--no-check-upgrade'])));
+  // The plain command also asks the registry for a newer cdk8s-cli (offline: a failed request).
+  results.push(measure('npx cdk8s synth (with upgrade check)', quick ? 1 : 3, cdk8sCase([])));
+  for (const n of SERVICE_COUNTS) {
+    results.push(measure(`app, ${n} generated services`, n >= 1000 ? Math.max(2, runs - 2) : runs, childCase(['--services', String(n)])));
+  }
+
+  const byName = (prefix: string) => results.find((r) => r.name.startsWith(prefix)) as CaseResult;
+  const s100 = byName('app, 100 ');
+  const s1000 = byName('app, 1000 ');
+  const ratio = (s1000.inProcessMs as number) / (s100.inProcessMs as number);
+  const after = round(loadavg()[0], 2);
+
+  const checks = {
+    defaultInProcess: (byName('app, default').inProcessMs as number) <= TARGETS.defaultInProcessMs,
+    defaultAppProcess: byName('app, default').wallMs <= TARGETS.defaultInProcessMs,
+    cdk8sSynth: byName('npx cdk8s synth --no').wallMs <= TARGETS.cdk8sSynthMs,
+    services1000Time: s1000.wallMs <= TARGETS.services1000Ms,
+    services1000Rss: (s1000.rssMiB as number) <= TARGETS.services1000RssMiB,
+    growthRatio: ratio <= TARGETS.growthRatio,
+  };
+  writeFileSync(
+    RESULTS,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { ...before, loadAverage1mAfter: after }, targets: TARGETS, results, growthRatio: round(ratio, 2), targetsMet: checks }, null, 2)}\n`,
+  );
+  console.log(table(results, ratio, after));
+  console.log('\nTargets:', Object.entries(checks).map(([k, ok]) => `${k} ${ok ? 'met' : 'MISSED'}`).join(', '));
+  console.log(`Figures written to ${path.relative(process.cwd(), RESULTS)}`);
+}
+
+main();
