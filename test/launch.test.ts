@@ -67,6 +67,19 @@ test('after a source edit, the next run uses the edited code (no rebuild command
   expect(synth().manifests).toContain('app.kubernetes.io/part-of: container-infra');
 });
 
+test('an edit that keeps every file the same length is picked up too (the V8 code cache is keyed by content)', () => {
+  const original = readFileSync(schemaFile(), 'utf8');
+  synth(); // bundle and code cache of the original
+  try {
+    writeFileSync(schemaFile(), original.replace("partOf: dnsLabel.default('container-infra')", "partOf: dnsLabel.default('container-infrb')"));
+    const r = synth();
+    expect(r.status).toBe(0);
+    expect(r.manifests).toContain('app.kubernetes.io/part-of: container-infrb');
+  } finally {
+    writeFileSync(schemaFile(), original);
+  }
+});
+
 test('a source that does not compile stops the run: nothing is written and the old bundle is not used', () => {
   const original = readFileSync(schemaFile(), 'utf8');
   try {
