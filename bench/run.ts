@@ -25,6 +25,8 @@ export const TARGETS = {
 
 interface Sample {
   wallMs: number;
+  /** User + system CPU time of the process tree: less sensitive than wall time to a busy machine. */
+  cpuMs: number | null;
   rssMiB: number | null;
   inProcessMs?: number;
 }
@@ -33,6 +35,7 @@ interface CaseResult {
   name: string;
   runs: number;
   wallMs: number;
+  cpuMs: number | null;
   inProcessMs: number | null;
   rssMiB: number | null;
   samplesWallMs: number[];
@@ -49,9 +52,9 @@ const round = (x: number, digits = 0): number => Number(x.toFixed(digits));
 const hasGnuTime = existsSync(GNU_TIME);
 
 /** Run a command, return its wall time and (when GNU time is present) its peak RSS. */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { wallMs: number; rssMiB: number | null; stdout: string } {
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { wallMs: number; cpuMs: number | null; rssMiB: number | null; stdout: string } {
   const rssFile = path.join(tmpdir(), `bench-rss-${process.pid}`);
-  const [file, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [file, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   const start = process.hrtime.bigint();
   const r = spawnSync(file, argv, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
@@ -59,11 +62,14 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { wall
     throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}:\n${r.stderr}`);
   }
   let rssMiB: number | null = null;
+  let cpuMs: number | null = null;
   if (hasGnuTime) {
-    rssMiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+    const [kib, user, sys] = (readFileSync(rssFile, 'utf8').trim().split('\n').pop() as string).split(' ').map(Number);
+    rssMiB = kib / 1024;
+    cpuMs = (user + sys) * 1000;
     rmSync(rssFile, { force: true });
   }
-  return { wallMs, rssMiB, stdout: r.stdout };
+  return { wallMs, cpuMs, rssMiB, stdout: r.stdout };
 }
 
 function measure(name: string, runs: number, once: (outdir: string) => Sample): CaseResult {
@@ -80,10 +86,12 @@ function measure(name: string, runs: number, once: (outdir: string) => Sample): 
   }
   const inProcess = samples.map((s) => s.inProcessMs).filter((x): x is number => x !== undefined);
   const rss = samples.map((s) => s.rssMiB).filter((x): x is number => x !== null);
+  const cpu = samples.map((s) => s.cpuMs).filter((x): x is number => x !== null);
   const result: CaseResult = {
     name,
     runs,
     wallMs: round(median(samples.map((s) => s.wallMs))),
+    cpuMs: cpu.length ? round(median(cpu)) : null,
     inProcessMs: inProcess.length ? round(median(inProcess)) : null,
     rssMiB: rss.length ? round(Math.max(...rss), 1) : null,
     samplesWallMs: samples.map((s) => round(s.wallMs)),
@@ -97,16 +105,19 @@ function childCase(args: string[]) {
   return (outdir: string): Sample => {
     const r = timed(process.execPath, [path.join(ROOT, 'synth', 'launch.cjs'), 'bench/synth-child.ts', ...args, outdir]);
     const child = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { inProcessMs: number; maxRssKiB: number };
-    return { wallMs: r.wallMs, inProcessMs: child.inProcessMs, rssMiB: child.maxRssKiB / 1024 };
+    return { wallMs: r.wallMs, cpuMs: r.cpuMs, inProcessMs: child.inProcessMs, rssMiB: child.maxRssKiB / 1024 };
   };
 }
 
 function cdk8sCase(extra: string[]) {
   return (outdir: string): Sample => {
     const r = timed('npx', ['cdk8s', 'synth', ...extra, '-o', outdir]);
-    return { wallMs: r.wallMs, rssMiB: r.rssMiB };
+    return { wallMs: r.wallMs, cpuMs: r.cpuMs, rssMiB: r.rssMiB };
   };
 }
+
+/** The floor no app can go below: npx and the cdk8s CLI with an app that only creates the directory. */
+const NOOP_APP = 'mkdir -p "$CDK8S_OUTDIR"';
 
 function machine() {
   const cpu = cpus();
@@ -124,9 +135,9 @@ function table(results: CaseResult[], ratio: number, loadAfter: number): string 
   const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   const fmt = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`);
   const lines = [
-    row(['case', 'runs', 'wall (median)', 'in-process (median)', 'peak RSS']),
-    row(['---', '---:', '---:', '---:', '---:']),
-    ...results.map((r) => row([r.name, r.runs, fmt(r.wallMs), fmt(r.inProcessMs), r.rssMiB === null ? '–' : `${r.rssMiB} MiB`])),
+    row(['case', 'runs', 'wall (median)', 'CPU user+sys (median)', 'in-process (median)', 'peak RSS']),
+    row(['---', '---:', '---:', '---:', '---:', '---:']),
+    ...results.map((r) => row([r.name, r.runs, fmt(r.wallMs), fmt(r.cpuMs), fmt(r.inProcessMs), r.rssMiB === null ? '–' : `${r.rssMiB} MiB`])),
   ];
   lines.push('', `Growth ratio time(1000) / time(100): ${ratio.toFixed(2)} (in-process; 10× the services)`);
   lines.push(`Load average (1 min) after the run: ${loadAfter.toFixed(2)}`);
@@ -145,6 +156,7 @@ function main(): void {
   results.push(measure('npx cdk8s synth --no-check-upgrade', runs, cdk8sCase(['--no-check-upgrade'])));
   // The plain command also asks the registry for a newer cdk8s-cli (offline: a failed request).
   results.push(measure('npx cdk8s synth (with upgrade check)', quick ? 1 : 3, cdk8sCase([])));
+  results.push(measure('npx cdk8s synth --no-check-upgrade, no-op app (floor)', runs, cdk8sCase(['--no-check-upgrade', '-a', NOOP_APP])));
   for (const n of SERVICE_COUNTS) {
     results.push(measure(`app, ${n} generated services`, n >= 1000 ? Math.max(2, runs - 2) : runs, childCase(['--services', String(n)])));
   }
