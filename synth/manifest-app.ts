@@ -1,6 +1,6 @@
 import { writeFileSync, mkdirSync } from 'fs';
 import * as path from 'path';
-import { App, AppProps, Chart, Names, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { manifestsYaml } from './yaml-writer';
 
 /**
@@ -25,11 +25,18 @@ export class ManifestApp extends App {
       return;
     }
     mkdirSync(this.outdir, { recursive: true });
-    // Chart.toJson() validates the app and turns implicit construct dependencies into chart
-    // dependencies first, so the charts are rendered before their final order is read.
+    // cdk8s's Chart.toJson() validates the whole app and turns implicit construct dependencies
+    // into chart dependencies, then renders the chart; App.synth() repeats that app-wide work for
+    // every chart (O(charts × objects)). Here it is done once, by the first chart's toJson(); the
+    // other charts are rendered the way toJson() renders (objects in dependency order, each in its
+    // closest chart). test/manifest-app.test.ts checks the files equal cdk8s's own App.synth().
+    const all = this.node.findAll().filter((c): c is Chart => c instanceof Chart);
     const rendered = new Map<Chart, unknown[]>();
-    for (const chart of this.charts) rendered.set(chart, Object.values(chart.toJson()));
-    const charts = this.charts;
+    all.forEach((chart, i) => {
+      const own = chart.toJson !== Chart.prototype.toJson; // a chart that renders itself differently
+      rendered.set(chart, i === 0 || own ? Object.values(chart.toJson()) : renderChart(chart));
+    });
+    const charts = this.charts; // the final order, now that every dependency is known
     const indexed = charts.some((c) => c.node.dependencies.some((d) => d instanceof Chart && d !== c));
     charts.forEach((chart, i) => {
       const name = `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
@@ -37,4 +44,12 @@ export class ManifestApp extends App {
       writeFileSync(path.join(this.outdir, `${name}${this.outputFileExtension}`), manifestsYaml(docs), { encoding: 'utf8' });
     });
   }
+}
+
+/** A chart's objects as Chart.toJson() returns them, once the app's dependencies are resolved. */
+function renderChart(chart: Chart): unknown[] {
+  return new DependencyGraph(chart.node)
+    .topology()
+    .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart)
+    .map((o) => o.toJson());
 }
