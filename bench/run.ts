@@ -12,6 +12,9 @@ import * as path from 'path';
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench', 'results.json');
 const GNU_TIME = '/usr/bin/time';
+const DOC = path.join(ROOT, 'docs', 'benchmark.md');
+const DOC_START = '<!-- bench:start';
+const DOC_END = '<!-- bench:end -->';
 const SERVICE_COUNTS = [10, 100, 1000];
 
 /** Issue 6 and the "Speed" section of issue 2. */
@@ -131,16 +134,35 @@ function machine() {
   };
 }
 
-function table(results: CaseResult[], ratio: number, loadAfter: number): string {
+function targetsTable(byName: (prefix: string) => CaseResult, ratio: number, checks: Record<string, boolean>): string {
+  const fmt = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`);
+  const ok = (met: boolean) => (met ? 'met' : '**missed**');
+  const app = byName('app, default');
+  const cli = byName('npx cdk8s synth --no');
+  const floor = byName('npx cdk8s synth --no-check-upgrade, no-op');
+  const s1000 = byName('app, 1000 ');
+  return [
+    '| target (issue 6; issue 2 "Speed") | result |',
+    '| --- | --- |',
+    `| app, default environment, in-process ≤ 0.4 s | ${fmt(app.inProcessMs)} in-process, ${fmt(app.wallMs)} for the whole process: ${ok(checks.defaultInProcess)} |`,
+    `| \`npx cdk8s synth\` ≤ 1.6 s | ${fmt(cli.wallMs)}: ${ok(checks.cdk8sSynth)}; npx and the CLI alone (no-op app) took ${fmt(floor.wallMs)} |`,
+    `| 1000 services ≤ 10 s and ≤ 1 GiB RSS | ${fmt(s1000.wallMs)}, ${s1000.rssMiB} MiB: ${ok(checks.services1000Time && checks.services1000Rss)} |`,
+    `| time(1000) / time(100) ≤ 12 | ${ratio.toFixed(2)}: ${ok(checks.growthRatio)} |`,
+  ].join('\n');
+}
+
+function table(results: CaseResult[], ratio: number, m: ReturnType<typeof machine>, loadAfter: number): string {
   const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   const fmt = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`);
   const lines = [
+    `Machine: ${m.nproc} vCPU (${m.cpuModel}), node ${m.node}, npm ${m.npm}.`,
+    '',
     row(['case', 'runs', 'wall (median)', 'CPU user+sys (median)', 'in-process (median)', 'peak RSS']),
     row(['---', '---:', '---:', '---:', '---:', '---:']),
     ...results.map((r) => row([r.name, r.runs, fmt(r.wallMs), fmt(r.cpuMs), fmt(r.inProcessMs), r.rssMiB === null ? '–' : `${r.rssMiB} MiB`])),
   ];
-  lines.push('', `Growth ratio time(1000) / time(100): ${ratio.toFixed(2)} (in-process; 10× the services)`);
-  lines.push(`Load average (1 min) after the run: ${loadAfter.toFixed(2)}`);
+  lines.push('', `Growth ratio time(1000) / time(100): ${ratio.toFixed(2)} (in-process; 10× the services).`, '');
+  lines.push(`Load average (1 min): ${m.loadAverage1m.toFixed(2)} before, ${loadAfter.toFixed(2)} after the run (on a busy machine, wall times grow; CPU times much less).`);
   return lines.join('\n');
 }
 
@@ -179,7 +201,17 @@ function main(): void {
     RESULTS,
     `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { ...before, loadAverage1mAfter: after }, targets: TARGETS, results, growthRatio: round(ratio, 2), targetsMet: checks }, null, 2)}\n`,
   );
-  console.log(table(results, ratio, after));
+  const text = `${table(results, ratio, before, after)}\n\n${targetsTable(byName, ratio, checks)}`;
+  console.log(text);
+  if (process.argv.includes('--update-docs')) {
+    const doc = readFileSync(DOC, 'utf8');
+    const start = doc.indexOf(DOC_START);
+    const end = doc.indexOf(DOC_END);
+    if (start < 0 || end < start) throw new Error(`${DOC} has no ${DOC_START} … ${DOC_END} markers`);
+    const from = doc.indexOf('\n', start) + 1;
+    writeFileSync(DOC, `${doc.slice(0, from)}${text}\n${doc.slice(end)}`);
+    console.log(`Table written to ${path.relative(process.cwd(), DOC)}`);
+  }
   console.log('\nTargets:', Object.entries(checks).map(([k, ok]) => `${k} ${ok ? 'met' : 'MISSED'}`).join(', '));
   console.log(`Figures written to ${path.relative(process.cwd(), RESULTS)}`);
 }
