@@ -25,8 +25,13 @@ const ROOT = path.resolve(__dirname, '..');
 /** Bundles live directly in build/ so that `__dirname`-relative paths in config/ still resolve. */
 const BUILD_DIR = path.join(ROOT, 'build');
 const HEADER = '//# container-infra-inputs ';
-/** Bump when the bundle options change, so old bundles are rebuilt. */
-const FORMAT = 1;
+/** Bump when the bundle format changes, so old bundles are rebuilt. */
+const FORMAT = 2;
+/**
+ * Files that shape the bundle without being part of it: esbuild reads tsconfig.json (emit options
+ * such as useDefineForClassFields) and package.json, and this file holds the build options.
+ */
+const SETTINGS = ['tsconfig.json', 'package.json', 'synth/launch.cjs'];
 
 /**
  * @typedef {{ format: number, node: string, inputs: Record<string, string> }} Stamp
@@ -117,7 +122,8 @@ function ensureBundle(entry) {
     outfile: bundle,
   });
   const inputs = /** @type {Record<string, string>} */ ({});
-  for (const rel of Object.keys(result.metafile.inputs).sort()) inputs[rel] = fingerprint(rel);
+  const read = [...Object.keys(result.metafile.inputs), ...SETTINGS.filter((f) => fs.existsSync(path.join(ROOT, f)))];
+  for (const rel of [...new Set(read)].sort()) inputs[rel] = fingerprint(rel);
   const stamp = /** @type {Stamp} */ ({ format: FORMAT, node: process.version, inputs });
 
   fs.mkdirSync(BUILD_DIR, { recursive: true });
