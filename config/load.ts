@@ -6,7 +6,9 @@ import { Config, configSchema } from './schema';
 
 /** The environment built into the code: every value comes from the schema defaults. */
 export const DEFAULT_ENVIRONMENT = 'default';
-export const ENVIRONMENTS_DIR = path.join(__dirname, 'environments');
+// Resolved from the project root, not `__dirname` alone: the app also runs as one bundle in build/
+// (synth/launch.cjs), where `__dirname` is build/ and config/../config = build/../config.
+export const ENVIRONMENTS_DIR = path.resolve(__dirname, '..', 'config', 'environments');
 
 /** Bad configuration: the message names the file, each field path and what is allowed. */
 export class ConfigError extends Error {

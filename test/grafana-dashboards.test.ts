@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { grafanaDashboards } from '../monitoring/dashboards';
 import { exporterOf, METRIC_CATALOG } from '../monitoring/metric-catalog';
 import { metricNames } from '../monitoring/promql';
 import { configFrom, find, synthObjects } from './support/manifests';
@@ -107,14 +108,22 @@ describe('Grafana provisioning', () => {
     expect([...exportersOf('Jenkins')]).toEqual(['jenkins']);
   });
 
-  test('the microservices dashboard has a section per configured service, filtered by its service label', () => {
+  test('the microservices dashboard offers every configured service, one at a time, through the service variable', () => {
     const model = rendered({ services: [{ name: 'cart' }, { name: 'search' }] }).dashboards.find((d) => d.model.title === 'Microservices')!.model;
+    const variable = model.templating.list.find((v: any) => v.name === 'service');
+    expect(variable.query.split(',')).toEqual(['cart', 'search']);
     const rows = model.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title);
-    expect(rows).toEqual(expect.arrayContaining(['Service cart', 'Service search']));
+    expect(rows).toContain('Service $service');
     const queries = queriesOf(model).join('\n');
-    expect(queries).toContain('service="cart"');
-    expect(queries).toContain('service="search"');
-    expect(queries).not.toContain('service="news"');
+    expect(queries).toContain('service="$service"');
+    expect(queries).not.toContain('news');
+  });
+
+  test('the dashboards do not grow with the number of services beyond the variable list', () => {
+    const size = (n: number) =>
+      JSON.stringify(grafanaDashboards(configFrom({ services: Array.from({ length: n }, (_, i) => ({ name: `s${String(i).padStart(4, '0')}` })) })).map((d) => d.model)).length;
+    // 990 more names of 5 characters and a comma: about 6 KB, nothing per service beyond that.
+    expect(size(1000) - size(10)).toBeLessThan(990 * 6 + 500);
   });
 
   test("the dashboards ConfigMap fits client-side kubectl apply's 256 KiB annotation limit, even with ten services", () => {

@@ -1,3 +1,4 @@
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Config } from '../../config/schema';
 import { buildDashboard, graph, Query, single } from './panels';
@@ -14,8 +15,15 @@ export function microservicesDashboard(config: Config): GrafanaDashboard {
   const ns = config.namespaces.apps;
   const gateway = `namespace="${ns}", service="${config.gateway.name}"`;
   const names = config.services.map((s) => s.name);
-  const all = `namespace="${ns}", service=~"${names.join('|')}", ${REAL_TRAFFIC}`;
-  const one = (name: string) => `namespace="${ns}", service="${name}", ${REAL_TRAFFIC}`;
+  // Every microservice by its role label, and one at a time through the `service` variable: the
+  // dashboard's size does not grow with the number of services (a row per service would pass the
+  // 1 MiB ConfigMap limit at a few hundred services).
+  const all = `namespace="${ns}", component="microservice", ${REAL_TRAFFIC}`;
+  const one = `namespace="${ns}", service="$service", ${REAL_TRAFFIC}`;
+  const serviceVariable = new dashboard.CustomVariableBuilder('service')
+    .label('Service')
+    .values(names.join(','))
+    .current({ selected: true, text: names[0], value: names[0] });
   const quantile = (q: number, sel: string, by: string): Query => ({
     expr: `histogram_quantile(${q}, sum by (${by}le) (rate(http_request_duration_seconds_bucket{${sel}}[$__rate_interval])))`,
     legend: by ? `{{service}} p${Math.round(q * 100)}` : `p${Math.round(q * 100)}`,
@@ -28,6 +36,7 @@ export function microservicesDashboard(config: Config): GrafanaDashboard {
       title: 'Microservices',
       description: 'Requests, errors and latency of every microservice (podinfo metrics), and the API gateway in front of them (nginx-prometheus-exporter).',
       tags: ['container-infra', 'microservices', 'gateway'],
+      variables: [serviceVariable],
       sections: [
         {
           title: 'API gateway',
@@ -61,22 +70,22 @@ export function microservicesDashboard(config: Config): GrafanaDashboard {
             graph('p95 latency per service', '95% of requests to each service finished faster than this.', units.Seconds, [quantile(0.95, all, 'service, ')], { width: 8, min: 0 }),
           ],
         },
-        ...names.map((name) => ({
-          title: `Service ${name}`,
+        {
+          title: 'Service $service',
           panels: [
-            graph(`${name}: requests by status`, `Requests per second to ${name}, by HTTP status.`, units.RequestsPerSecond, [
-              { expr: `sum by (status) (rate(http_request_duration_seconds_count{${one(name)}}[$__rate_interval]))`, legend: '{{status}}' },
+            graph('$service: requests by status', 'Requests per second to the selected service, by HTTP status.', units.RequestsPerSecond, [
+              { expr: `sum by (status) (rate(http_request_duration_seconds_count{${one}}[$__rate_interval]))`, legend: '{{status}}' },
             ], { width: 8, stacked: true }),
-            graph(`${name}: latency`, `Median, 95th and 99th percentile duration of requests to ${name}.`, units.Seconds, [
-              quantile(0.5, one(name), ''),
-              quantile(0.95, one(name), ''),
-              quantile(0.99, one(name), ''),
+            graph('$service: latency', 'Median, 95th and 99th percentile duration of requests to the selected service.', units.Seconds, [
+              quantile(0.5, one, ''),
+              quantile(0.95, one, ''),
+              quantile(0.99, one, ''),
             ], { width: 8, min: 0 }),
-            graph(`${name}: requests by route`, `Requests per second to ${name}, by route (podinfo's path label).`, units.RequestsPerSecond, [
-              { expr: `sum by (path) (rate(http_request_duration_seconds_count{${one(name)}}[$__rate_interval]))`, legend: '{{path}}' },
+            graph('$service: requests by route', "Requests per second to the selected service, by route (podinfo's path label).", units.RequestsPerSecond, [
+              { expr: `sum by (path) (rate(http_request_duration_seconds_count{${one}}[$__rate_interval]))`, legend: '{{path}}' },
             ], { width: 8 }),
           ],
-        })),
+        },
       ],
     }),
   };
