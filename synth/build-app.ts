@@ -41,12 +41,20 @@ export function buildApp(config: Config, outdir: string): App {
   return app;
 }
 
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+
 /** What the deploy identity must be able to apply: every object of these charts, as synthesized. */
 export function managedObjects(charts: readonly Chart[]): ManagedObject[] {
   return charts.flatMap((chart) =>
     chart.node
       .findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject)
-      .map((o) => managedObjectOf(o.toJson())),
+      // Rendering every object twice is the costliest part at scale: only RBAC objects need their
+      // body (rules, roleRef); for the rest the identity is enough.
+      .map((o) =>
+        RBAC_KINDS.has(o.kind)
+          ? managedObjectOf(o.toJson())
+          : managedObjectOf({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } }),
+      ),
   );
 }
