@@ -12,7 +12,8 @@ import * as path from 'path';
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench', 'results.json');
 const GNU_TIME = '/usr/bin/time';
-const DOC = path.join(ROOT, 'docs', 'benchmark.md');
+/** Files whose marked block shows the latest table: the benchmark doc and the README. */
+const DOCS = [path.join(ROOT, 'docs', 'benchmark.md'), path.join(ROOT, 'README.md')];
 const DOC_START = '<!-- bench:start';
 const DOC_END = '<!-- bench:end -->';
 const SERVICE_COUNTS = [10, 100, 1000];
@@ -204,13 +205,15 @@ function main(): void {
   const text = `${table(results, ratio, before, after)}\n\n${targetsTable(byName, ratio, checks)}`;
   console.log(text);
   if (process.argv.includes('--update-docs')) {
-    const doc = readFileSync(DOC, 'utf8');
-    const start = doc.indexOf(DOC_START);
-    const end = doc.indexOf(DOC_END);
-    if (start < 0 || end < start) throw new Error(`${DOC} has no ${DOC_START} … ${DOC_END} markers`);
-    const from = doc.indexOf('\n', start) + 1;
-    writeFileSync(DOC, `${doc.slice(0, from)}${text}\n${doc.slice(end)}`);
-    console.log(`Table written to ${path.relative(process.cwd(), DOC)}`);
+    for (const file of DOCS) {
+      const doc = readFileSync(file, 'utf8');
+      const start = doc.indexOf(DOC_START);
+      const end = doc.indexOf(DOC_END);
+      if (start < 0 || end < start) throw new Error(`${file} has no ${DOC_START} … ${DOC_END} markers`);
+      const from = doc.indexOf('\n', start) + 1;
+      writeFileSync(file, `${doc.slice(0, from)}${text}\n${doc.slice(end)}`);
+      console.log(`Table written to ${path.relative(process.cwd(), file)}`);
+    }
   }
   console.log('\nTargets:', Object.entries(checks).map(([k, ok]) => `${k} ${ok ? 'met' : 'MISSED'}`).join(', '));
   console.log(`Figures written to ${path.relative(process.cwd(), RESULTS)}`);
