@@ -81,15 +81,7 @@ export class JenkinsChart extends Chart {
     const deployName = `${j.name}-deploy`;
     const agentServiceName = `${j.name}-agent`;
 
-    new DefaultDenyPolicy(this, 'default-deny', {
-      labels: {
-        'app.kubernetes.io/name': 'default-deny',
-        'app.kubernetes.io/instance': `${ci}-default-deny`,
-        'app.kubernetes.io/component': 'network-policy',
-        'app.kubernetes.io/part-of': config.partOf,
-        'app.kubernetes.io/managed-by': MANAGED_BY,
-      },
-    });
+    new DefaultDenyPolicy(this, 'default-deny', { namespace: ci, partOf: config.partOf });
 
     // --- identities -------------------------------------------------------------------------
     const controllerSa = new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name: j.name, labels } });

@@ -1,7 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
-import { MANAGED_BY } from '../constructs/labels';
 import { Microservice } from '../constructs/microservice';
 import { DefaultDenyPolicy } from '../constructs/network';
 import { gatewayPods, prometheusScraper } from './selectors';
@@ -17,15 +16,7 @@ export class MicroservicesChart extends Chart {
     const config = props.config;
     super(scope, id, { namespace: config.namespaces.apps, disableResourceNameHashes: true });
 
-    new DefaultDenyPolicy(this, 'default-deny', {
-      labels: {
-        'app.kubernetes.io/name': 'default-deny',
-        'app.kubernetes.io/instance': `${config.namespaces.apps}-default-deny`,
-        'app.kubernetes.io/component': 'network-policy',
-        'app.kubernetes.io/part-of': config.partOf,
-        'app.kubernetes.io/managed-by': MANAGED_BY,
-      },
-    });
+    new DefaultDenyPolicy(this, 'default-deny', { namespace: config.namespaces.apps, partOf: config.partOf });
 
     this.services = config.services.map(
       (service) =>

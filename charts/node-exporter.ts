@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
-import { MANAGED_BY, recommendedLabels } from '../constructs/labels';
+import { recommendedLabels, selectorLabels } from '../constructs/labels';
 import { AllowPolicy, DefaultDenyPolicy, namespacedPodPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
@@ -42,17 +42,9 @@ export class NodeExporterChart extends Chart {
 
     const identity = nodeExporterIdentity(config);
     const labels = recommendedLabels(identity);
-    const selector = { 'app.kubernetes.io/name': identity.name, 'app.kubernetes.io/instance': identity.instance };
+    const selector = selectorLabels(identity);
 
-    new DefaultDenyPolicy(this, 'default-deny', {
-      labels: {
-        'app.kubernetes.io/name': 'default-deny',
-        'app.kubernetes.io/instance': `${namespace}-default-deny`,
-        'app.kubernetes.io/component': 'network-policy',
-        'app.kubernetes.io/part-of': config.partOf,
-        'app.kubernetes.io/managed-by': MANAGED_BY,
-      },
-    });
+    new DefaultDenyPolicy(this, 'default-deny', { namespace, partOf: config.partOf });
 
     const sa = ownServiceAccount(this, ne.name, labels);
     const mount = (name: string) => HOST_MOUNTS.find((m) => m.name === name)!.mountPath;

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
-import { MANAGED_BY, recommendedLabels, selectorLabels } from '../constructs/labels';
+import { recommendedLabels, selectorLabels } from '../constructs/labels';
 import { AllowPolicy, DefaultDenyPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { renderYaml } from '../constructs/prometheus-config';
 import { clusterReadAccess, namespaceReadAccess } from '../constructs/rbac';
@@ -64,15 +64,7 @@ export class PrometheusChart extends Chart {
     const selector = prometheusPods(config);
 
     // The monitoring namespace: nothing flows unless a policy below (or Grafana's) allows it.
-    new DefaultDenyPolicy(this, 'default-deny', {
-      labels: {
-        'app.kubernetes.io/name': 'default-deny',
-        'app.kubernetes.io/instance': `${namespace}-default-deny`,
-        'app.kubernetes.io/component': 'network-policy',
-        'app.kubernetes.io/part-of': config.partOf,
-        'app.kubernetes.io/managed-by': MANAGED_BY,
-      },
-    });
+    new DefaultDenyPolicy(this, 'default-deny', { namespace, partOf: config.partOf });
 
     const sa = new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: { name: p.name, labels },

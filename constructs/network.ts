@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { Labels } from './labels';
+import { Labels, recommendedLabels } from './labels';
 
 /** Pods with these labels in the same namespace. */
 export function podPeer(labels: Labels): k8s.NetworkPolicyPeer {
@@ -65,10 +65,13 @@ export class AllowPolicy extends Construct {
 
 /** Deny every flow into and out of a namespace's pods unless another policy allows it. */
 export class DefaultDenyPolicy extends Construct {
-  constructor(scope: Construct, id: string, props: { labels: Labels }) {
+  constructor(scope: Construct, id: string, props: { namespace: string; partOf: string }) {
     super(scope, id);
     new k8s.KubeNetworkPolicy(this, 'policy', {
-      metadata: { name: 'default-deny', labels: props.labels },
+      metadata: {
+        name: 'default-deny',
+        labels: recommendedLabels({ name: 'default-deny', instance: `${props.namespace}-default-deny`, component: 'network-policy', partOf: props.partOf }),
+      },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
   }
