@@ -58,6 +58,17 @@ mirror_uri() {
 
 URI="$(mirror_uri | head -1)"
 if [ -z "$URI" ]; then
+  # A mirror whose path does not end in /debian: take the first source of a bare suite
+  # (not -security, -updates or -backports).
+  URI="$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk 'BEGIN { RS = ""; FS = "\n" }
+    { uris = ""; suites = ""
+      for (i = 1; i <= NF; i++) {
+        if ($i ~ /^URIs:/)   { uris = $i;   sub(/^URIs:[ \t]*/, "", uris) }
+        if ($i ~ /^Suites:/) { suites = $i; sub(/^Suites:[ \t]*/, "", suites) }
+      }
+      if (uris != "" && suites ~ /(^|[ \t])[a-z]+([ \t]|$)/) { split(uris, u, /[ \t]+/); print u[1]; exit } }')"
+fi
+if [ -z "$URI" ]; then
   echo "install-promtool: no Debian archive found in /etc/apt/sources.list(.d); cannot fetch $SUITE packages" >&2
   exit 1
 fi
