@@ -6,6 +6,7 @@ import { checkRbac } from './rbac';
 import { checkNamespaces } from './namespaces';
 import { checkReferences } from './references';
 import { checkSchemas, SchemaOptions } from './schema';
+import { checkSizes } from './size';
 import { checkUrls } from './urls';
 import { USER_CREATED, UserCreatedObject } from './user-created';
 
@@ -34,6 +35,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     ...checkFlows(manifests, options),
     ...checkPodSecurity(manifests),
     ...checkRbac(manifests, userCreated),
+    ...checkSizes(manifests),
   ];
   return { findings: sortFindings(findings), notes: schema.notes, objects: manifests.length };
 }
