@@ -144,5 +144,5 @@ function percent(ratio: number): string {
 }
 
 export function alertRuleFile(config: Config): RuleFile {
-  return { groups: [{ name: 'container-infra', rules: alertRules(config) }] };
+  return { groups: [{ name: config.partOf, rules: alertRules(config) }] };
 }

@@ -4,7 +4,7 @@ import { buildDashboard, graph, single } from './panels';
 import type { GrafanaDashboard } from './index';
 
 /** (d) Jenkins: controller health, executors and queue, build outcomes (prometheus plugin). */
-export function jenkinsDashboard(_config: Config): GrafanaDashboard {
+export function jenkinsDashboard(config: Config): GrafanaDashboard {
   const outcomes = ['success', 'failure', 'unstable', 'aborted'];
   return {
     uid: 'container-infra-jenkins',
@@ -12,7 +12,7 @@ export function jenkinsDashboard(_config: Config): GrafanaDashboard {
       uid: 'container-infra-jenkins',
       title: 'Jenkins',
       description: 'Is the Jenkins controller healthy, do builds wait for executors, and how do they end (Jenkins prometheus plugin).',
-      tags: ['container-infra', 'jenkins', 'ci'],
+      tags: [config.partOf, 'jenkins', 'ci'],
       sections: [
         {
           title: 'Controller',

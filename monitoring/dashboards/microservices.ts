@@ -35,7 +35,7 @@ export function microservicesDashboard(config: Config): GrafanaDashboard {
       uid: 'container-infra-microservices',
       title: 'Microservices',
       description: 'Requests, errors and latency of every microservice (podinfo metrics), and the API gateway in front of them (nginx-prometheus-exporter).',
-      tags: ['container-infra', 'microservices', 'gateway'],
+      tags: [config.partOf, 'microservices', 'gateway'],
       variables: [serviceVariable],
       sections: [
         {

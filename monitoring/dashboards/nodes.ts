@@ -9,7 +9,7 @@ const REAL_FS = 'fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs|autofs|fuse.*"';
 const REAL_NICS = 'device!~"lo|veth.*|cali.*|cni.*|flannel.*|vxlan.*|cilium.*|lxc.*|tunl.*|docker.*"';
 
 /** (a) Nodes and cluster: node-exporter per node, kube-state-metrics for the cluster totals. */
-export function nodesDashboard(_config: Config): GrafanaDashboard {
+export function nodesDashboard(config: Config): GrafanaDashboard {
   const idleShare = 'avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[$__rate_interval]))';
   return {
     uid: 'container-infra-nodes',
@@ -17,7 +17,7 @@ export function nodesDashboard(_config: Config): GrafanaDashboard {
       uid: 'container-infra-nodes',
       title: 'Nodes and cluster',
       description: 'Capacity and saturation of every node (node-exporter) and the state of the cluster (kube-state-metrics).',
-      tags: ['container-infra', 'nodes', 'node-exporter'],
+      tags: [config.partOf, 'nodes', 'node-exporter'],
       sections: [
         {
           title: 'Cluster',

@@ -24,7 +24,7 @@ export function workloadsDashboard(config: Config): GrafanaDashboard {
       uid: 'container-infra-workloads',
       title: 'Workloads and pods',
       description: "Whether every Deployment and autoscaler has the pods it wants, which pods restart, and what they use against what they requested.",
-      tags: ['container-infra', 'workloads', 'kube-state-metrics'],
+      tags: [config.partOf, 'workloads', 'kube-state-metrics'],
       variables: [namespaceVariable],
       sections: [
         {
