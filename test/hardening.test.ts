@@ -7,11 +7,6 @@ const environments: Array<[string, K8sObject[]]> = [
   ['prod', synthObjects(loadConfig({ env: 'prod' }).config)],
 ];
 
-/** Pods that need the host (node-exporter); they live in the privileged node-monitoring namespace. */
-function usesHost(podSpec: any): boolean {
-  return Boolean(podSpec.hostNetwork || podSpec.hostPID || podSpec.hostIPC);
-}
-
 describe.each(environments)('secure defaults in the %s environment', (_env, objects) => {
   const cases = workloads(objects).flatMap((w) =>
     allContainers(podSpecOf(w)).map((c) => [`${w.kind} ${w.metadata.namespace}/${w.metadata.name} container ${c.name}`, w, c] as const),
@@ -43,7 +38,7 @@ describe.each(environments)('secure defaults in the %s environment', (_env, obje
     // An exact image tag or digest, never latest.
     expect(c.image).toMatch(/(:[\w][\w.-]*|@sha256:[a-f0-9]{64})$/);
     expect(c.image).not.toMatch(/:latest$/);
-    if (!(pod.initContainers ?? []).includes(c) && !usesHost(pod)) {
+    if (!(pod.initContainers ?? []).includes(c)) {
       expect(c.livenessProbe ?? c.startupProbe).toBeDefined();
       expect(c.readinessProbe).toBeDefined();
     }
