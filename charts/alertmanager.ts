@@ -7,7 +7,7 @@ import { AllowPolicy, dnsEgress, podPeer, tcp } from '../constructs/network';
 import { renderYaml } from '../constructs/prometheus-config';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
-import { disruptionBudget, httpProbe, ownServiceAccount } from '../constructs/workload';
+import { disruptionBudget, httpProbe, ownServiceAccount, singlePortService } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
 import { ALERTMANAGER_PORT_NAME } from './prometheus-config';
 import { alertmanagerIdentity, prometheusPods } from './selectors';
@@ -136,14 +136,7 @@ export class AlertmanagerChart extends Chart {
       },
     });
 
-    new k8s.KubeService(this, 'service', {
-      metadata: { name: am.name, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [{ name: ALERTMANAGER_PORT_NAME, port: am.port, targetPort: k8s.IntOrString.fromString(ALERTMANAGER_PORT_NAME), protocol: 'TCP' }],
-      },
-    });
+    singlePortService(this, 'service', { name: am.name, labels, selector, portName: ALERTMANAGER_PORT_NAME, port: am.port });
 
     disruptionBudget(this, am.name, labels, selector);
 

@@ -7,7 +7,7 @@ import { Identity, imageVersion, recommendedLabels } from '../constructs/labels'
 import { AllowPolicy, dnsEgress, namespacedPodPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
-import { disruptionBudget, httpProbe, ownServiceAccount } from '../constructs/workload';
+import { disruptionBudget, httpProbe, ownServiceAccount, singlePortService } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
 import { GrafanaDashboard, grafanaDashboards } from '../monitoring/dashboards';
 import { DASHBOARDS_DIR, dashboardProviderProvisioning, datasourceProvisioning } from '../monitoring/grafana-provisioning';
@@ -188,14 +188,7 @@ export class GrafanaChart extends Chart {
       },
     });
 
-    new k8s.KubeService(this, 'service', {
-      metadata: { name: g.name, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [{ name: 'http', port: g.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-      },
-    });
+    singlePortService(this, 'service', { name: g.name, labels, selector, portName: 'http', port: g.port });
 
     disruptionBudget(this, g.name, labels, selector);
 

@@ -10,7 +10,7 @@ import { MANAGED_BY, recommendedLabels } from '../constructs/labels';
 import { AllowPolicy, DefaultDenyPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
-import { httpProbe } from '../constructs/workload';
+import { httpProbe, singlePortService } from '../constructs/workload';
 import { SingleInstanceStatefulSet } from '../constructs/single-instance-statefulset';
 import * as k8s from '../imports/k8s';
 import { jenkinsAgentIdentity, jenkinsAgentPods, jenkinsIdentity, jenkinsPods, prometheusScraper, serviceHost } from './selectors';
@@ -127,24 +127,10 @@ export class JenkinsChart extends Chart {
     }
 
     // --- services ---------------------------------------------------------------------------
-    const service = new k8s.KubeService(this, 'service', {
-      metadata: { name: j.name, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [{ name: 'http', port: j.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-      },
-    });
+    const service = singlePortService(this, 'service', { name: j.name, labels, selector, portName: 'http', port: j.port });
     // Its own Service: agents reach the tunnel port by a stable name, and the UI Service can be
     // exposed (NodePort, Ingress) without exposing the agent port with it.
-    const agentService = new k8s.KubeService(this, 'agent-service', {
-      metadata: { name: agentServiceName, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [{ name: 'agent', port: j.agentPort, targetPort: k8s.IntOrString.fromString('agent'), protocol: 'TCP' }],
-      },
-    });
+    const agentService = singlePortService(this, 'agent-service', { name: agentServiceName, labels, selector, portName: 'agent', port: j.agentPort });
 
     // --- configuration ----------------------------------------------------------------------
     const jenkinsUrl = `http://${serviceHost(config, service.name, ci)}:${j.port}/`;
@@ -201,99 +187,99 @@ export class JenkinsChart extends Chart {
       identity: jenkinsIdentity(config),
       serviceName: service.name,
       pod: {
-      metadata: {
-        labels,
-        // New JCasC or plugin list: restart, Jenkins reads both only at start.
-        annotations: { 'container-infra/config-checksum': Lazy.any({ produce: () => checksum(renderCasc(this.casc), pluginsTxt) }) },
-      },
-      spec: {
-        serviceAccountName: controllerSa.name,
-        // The kubernetes plugin talks to the API server with this token.
-        automountServiceAccountToken: true,
-        enableServiceLinks: false,
-        securityContext: podSecurityContext({ ...runAs, fsGroup: j.runAsGroup }),
-        terminationGracePeriodSeconds: 60,
-        initContainers: [
-          {
-            name: 'plugins',
-            image: j.image,
-            imagePullPolicy: config.imagePullPolicy,
-            // Exact versions from plugins.txt; `--latest false` resolves dependencies to the
-            // minimum versions those releases declare, so the set cannot drift between starts.
-            command: ['jenkins-plugin-cli'],
-            args: [
-              '--war', '/usr/share/jenkins/jenkins.war',
-              '--plugin-file', `${CONFIG_DIR}/${PLUGINS_FILE}`,
-              '--plugin-download-directory', PLUGIN_DOWNLOAD_DIR,
-              '--latest', 'false',
-              '--verbose',
-            ],
-            env: [
-              { name: 'CACHE_DIR', value: '/tmp/plugin-cache' },
-              { name: 'JAVA_OPTS', value: `-XX:MaxRAMPercentage=${j.maxRAMPercentage} -Djava.io.tmpdir=/tmp` },
-            ],
-            resources: containerResources(j.initResources),
-            securityContext: containerSecurityContext(runAs),
-            volumeMounts: [
-              { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-              { name: 'plugins', mountPath: PLUGIN_DOWNLOAD_DIR },
-              { name: 'tmp', mountPath: '/tmp' },
-            ],
-          },
-        ],
-        containers: [
-          {
-            name: 'jenkins',
-            image: j.image,
-            imagePullPolicy: config.imagePullPolicy,
-            env: [
-              { name: 'JAVA_OPTS', value: javaOpts },
-              { name: 'JENKINS_OPTS', value: `--httpPort=${j.port} --webroot=${CACHE_DIR}/war` },
-              { name: 'JENKINS_SLAVE_AGENT_PORT', value: String(j.agentPort) },
-              { name: 'CASC_JENKINS_CONFIG', value: `${CONFIG_DIR}/${CASC_FILE}` },
-              // JCasC resolves ${admin-username} / ${admin-password} from files in this directory.
-              { name: 'SECRETS', value: SECRETS_DIR },
-            ],
-            ports: [
-              { name: 'http', containerPort: j.port, protocol: 'TCP' },
-              { name: 'agent', containerPort: j.agentPort, protocol: 'TCP' },
-            ],
-            resources: containerResources(j.resources),
-            securityContext: containerSecurityContext(runAs),
-            // /login answers 200 without credentials once Jenkins is up.
-            startupProbe: httpProbe('/login', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 36 }),
-            livenessProbe: httpProbe('/login', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 }),
-            readinessProbe: httpProbe('/login', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
-            volumeMounts: [
-              { name: 'jenkins-home', mountPath: JENKINS_HOME },
-              // Exactly the downloaded plugin set, every start: stale plugins on the volume are hidden.
-              { name: 'plugins', mountPath: `${JENKINS_HOME}/plugins` },
-              { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-              { name: 'admin', mountPath: SECRETS_DIR, readOnly: true },
-              { name: 'cache', mountPath: CACHE_DIR },
-              { name: 'tmp', mountPath: '/tmp' },
-            ],
-          },
-        ],
-        volumes: [
-          { name: 'config', configMap: { name: configMapName } },
-          {
-            name: 'admin',
-            secret: {
-              secretName: j.adminSecretName,
-              defaultMode: 0o400,
-              items: [
-                { key: 'username', path: ADMIN_USERNAME_FILE },
-                { key: 'password', path: ADMIN_PASSWORD_FILE },
+        metadata: {
+          labels,
+          // New JCasC or plugin list: restart, Jenkins reads both only at start.
+          annotations: { 'container-infra/config-checksum': Lazy.any({ produce: () => checksum(renderCasc(this.casc), pluginsTxt) }) },
+        },
+        spec: {
+          serviceAccountName: controllerSa.name,
+          // The kubernetes plugin talks to the API server with this token.
+          automountServiceAccountToken: true,
+          enableServiceLinks: false,
+          securityContext: podSecurityContext({ ...runAs, fsGroup: j.runAsGroup }),
+          terminationGracePeriodSeconds: 60,
+          initContainers: [
+            {
+              name: 'plugins',
+              image: j.image,
+              imagePullPolicy: config.imagePullPolicy,
+              // Exact versions from plugins.txt; `--latest false` resolves dependencies to the
+              // minimum versions those releases declare, so the set cannot drift between starts.
+              command: ['jenkins-plugin-cli'],
+              args: [
+                '--war', '/usr/share/jenkins/jenkins.war',
+                '--plugin-file', `${CONFIG_DIR}/${PLUGINS_FILE}`,
+                '--plugin-download-directory', PLUGIN_DOWNLOAD_DIR,
+                '--latest', 'false',
+                '--verbose',
+              ],
+              env: [
+                { name: 'CACHE_DIR', value: '/tmp/plugin-cache' },
+                { name: 'JAVA_OPTS', value: `-XX:MaxRAMPercentage=${j.maxRAMPercentage} -Djava.io.tmpdir=/tmp` },
+              ],
+              resources: containerResources(j.initResources),
+              securityContext: containerSecurityContext(runAs),
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'plugins', mountPath: PLUGIN_DOWNLOAD_DIR },
+                { name: 'tmp', mountPath: '/tmp' },
               ],
             },
-          },
-          { name: 'plugins', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
-          { name: 'cache', emptyDir: { sizeLimit: k8s.Quantity.fromString('512Mi') } },
-          { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
-        ],
+          ],
+          containers: [
+            {
+              name: 'jenkins',
+              image: j.image,
+              imagePullPolicy: config.imagePullPolicy,
+              env: [
+                { name: 'JAVA_OPTS', value: javaOpts },
+                { name: 'JENKINS_OPTS', value: `--httpPort=${j.port} --webroot=${CACHE_DIR}/war` },
+                { name: 'JENKINS_SLAVE_AGENT_PORT', value: String(j.agentPort) },
+                { name: 'CASC_JENKINS_CONFIG', value: `${CONFIG_DIR}/${CASC_FILE}` },
+                // JCasC resolves ${admin-username} / ${admin-password} from files in this directory.
+                { name: 'SECRETS', value: SECRETS_DIR },
+              ],
+              ports: [
+                { name: 'http', containerPort: j.port, protocol: 'TCP' },
+                { name: 'agent', containerPort: j.agentPort, protocol: 'TCP' },
+              ],
+              resources: containerResources(j.resources),
+              securityContext: containerSecurityContext(runAs),
+              // /login answers 200 without credentials once Jenkins is up.
+              startupProbe: httpProbe('/login', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 36 }),
+              livenessProbe: httpProbe('/login', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 }),
+              readinessProbe: httpProbe('/login', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+              volumeMounts: [
+                { name: 'jenkins-home', mountPath: JENKINS_HOME },
+                // Exactly the downloaded plugin set, every start: stale plugins on the volume are hidden.
+                { name: 'plugins', mountPath: `${JENKINS_HOME}/plugins` },
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'admin', mountPath: SECRETS_DIR, readOnly: true },
+                { name: 'cache', mountPath: CACHE_DIR },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'config', configMap: { name: configMapName } },
+            {
+              name: 'admin',
+              secret: {
+                secretName: j.adminSecretName,
+                defaultMode: 0o400,
+                items: [
+                  { key: 'username', path: ADMIN_USERNAME_FILE },
+                  { key: 'password', path: ADMIN_PASSWORD_FILE },
+                ],
+              },
+            },
+            { name: 'plugins', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+            { name: 'cache', emptyDir: { sizeLimit: k8s.Quantity.fromString('512Mi') } },
+            { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+          ],
+        },
       },
-    },
       claims: { 'jenkins-home': j.storage },
     });
 

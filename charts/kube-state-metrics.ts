@@ -7,7 +7,7 @@ import { AllowPolicy, podPeer, tcp } from '../constructs/network';
 import { clusterReadAccess, ReadRule } from '../constructs/rbac';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
-import { httpProbe } from '../constructs/workload';
+import { httpProbe, singlePortService } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
 import { METRICS_PORT_NAME } from './prometheus-config';
 import { API_SERVER_PORTS } from './prometheus';
@@ -100,14 +100,7 @@ export class KubeStateMetricsChart extends Chart {
       },
     });
 
-    new k8s.KubeService(this, 'service', {
-      metadata: { name: ksm.name, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [{ name: METRICS_PORT_NAME, port: ksm.port, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), protocol: 'TCP' }],
-      },
-    });
+    singlePortService(this, 'service', { name: ksm.name, labels, selector, portName: METRICS_PORT_NAME, port: ksm.port });
 
     new AllowPolicy(this, 'network-policy', {
       name: ksm.name,

@@ -7,7 +7,7 @@ import { renderYaml } from '../constructs/prometheus-config';
 import { clusterReadAccess, namespaceReadAccess } from '../constructs/rbac';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
-import { disruptionBudget, httpProbe } from '../constructs/workload';
+import { disruptionBudget, httpProbe, singlePortService } from '../constructs/workload';
 import { SingleInstanceStatefulSet } from '../constructs/single-instance-statefulset';
 import * as k8s from '../imports/k8s';
 import { alertRuleFile } from './alert-rules';
@@ -105,14 +105,7 @@ export class PrometheusChart extends Chart {
       data: { [ALERT_RULES_FILE]: rulesText },
     });
 
-    const service = new k8s.KubeService(this, 'service', {
-      metadata: { name: p.name, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [{ name: 'http-web', port: p.port, targetPort: k8s.IntOrString.fromString('http-web'), protocol: 'TCP' }],
-      },
-    });
+    const service = singlePortService(this, 'service', { name: p.name, labels, selector, portName: 'http-web', port: p.port });
 
     const configMounts: k8s.VolumeMount[] = [
       { name: 'config', mountPath: PROMETHEUS_CONFIG_DIR, readOnly: true },
@@ -122,71 +115,71 @@ export class PrometheusChart extends Chart {
 
     new SingleInstanceStatefulSet(this, 'statefulset', {
       name: p.name,
-      identity: identity,
+      identity,
       serviceName: service.name,
       pod: {
-      // No config checksum here on purpose: the reloader applies a changed ConfigMap in place
-      // (SIGHUP), which keeps the in-memory head block and avoids a WAL replay on every change.
-      metadata: { labels },
-      spec: {
-        serviceAccountName: sa.name,
-        automountServiceAccountToken: true,
-        // Lets the reloader send SIGHUP to the prometheus process: reload without enabling
-        // --web.enable-lifecycle, which would also expose /-/quit to anyone reaching the port.
-        shareProcessNamespace: true,
-        // fsGroup makes the volume group-writable for the image's non-root user, with no chown
-        // init container (the upstream chart's "queries.active: permission denied").
-        securityContext: podSecurityContext({ user: p.runAsUser, group: p.runAsGroup, fsGroup: p.runAsGroup }),
-        // Time to flush the head block to disk on shutdown.
-        terminationGracePeriodSeconds: 120,
-        containers: [
-          {
-            name: 'prometheus',
-            image: p.image,
-            imagePullPolicy: config.imagePullPolicy,
-            args: [
-              `--config.file=${PROMETHEUS_CONFIG_DIR}/${PROMETHEUS_CONFIG_FILE}`,
-              `--storage.tsdb.path=${DATA_DIR}`,
-              `--storage.tsdb.retention.time=${p.retention.time}`,
-              `--storage.tsdb.retention.size=${p.retention.size}`,
-              `--web.listen-address=:${p.port}`,
-            ],
-            ports: [{ name: 'http-web', containerPort: p.port, protocol: 'TCP' }],
-            resources: containerResources(p.resources),
-            securityContext: containerSecurityContext({ user: p.runAsUser, group: p.runAsGroup }),
-            // Replaying a large WAL after a crash can take minutes: up to 10 before liveness counts.
-            startupProbe: httpProbe('/-/ready', 'http-web', { periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 3 }),
-            livenessProbe: httpProbe('/-/healthy', 'http-web', { periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 }),
-            readinessProbe: httpProbe('/-/ready', 'http-web', { periodSeconds: 10, timeoutSeconds: 3 }),
-            volumeMounts: [...configMounts, { name: 'data', mountPath: DATA_DIR }],
-          },
-          {
-            name: 'config-reloader',
-            image: p.reloader.image,
-            imagePullPolicy: config.imagePullPolicy,
-            args: [
-              `--watched-dir=${PROMETHEUS_CONFIG_DIR}`,
-              `--watched-dir=${PROMETHEUS_RULES_DIR}`,
-              '--reload-method=signal',
-              `--runtimeinfo-url=${local}/api/v1/status/runtimeinfo`,
-              '--watch-interval=1m',
-              `--listen-address=:${p.reloader.port}`,
-            ],
-            ports: [{ name: 'reloader', containerPort: p.reloader.port, protocol: 'TCP' }],
-            resources: containerResources(p.reloader.resources),
-            // Same UID as prometheus: a process may only signal processes of its own user.
-            securityContext: containerSecurityContext({ user: p.runAsUser, group: p.runAsGroup }),
-            livenessProbe: httpProbe('/healthz', 'reloader', { periodSeconds: 30 }),
-            readinessProbe: httpProbe('/healthz', 'reloader', { periodSeconds: 30 }),
-            volumeMounts: configMounts,
-          },
-        ],
-        volumes: [
-          { name: 'config', configMap: { name: configMap.name } },
-          { name: 'rules', configMap: { name: rulesMap.name } },
-        ],
+        // No config checksum here on purpose: the reloader applies a changed ConfigMap in place
+        // (SIGHUP), which keeps the in-memory head block and avoids a WAL replay on every change.
+        metadata: { labels },
+        spec: {
+          serviceAccountName: sa.name,
+          automountServiceAccountToken: true,
+          // Lets the reloader send SIGHUP to the prometheus process: reload without enabling
+          // --web.enable-lifecycle, which would also expose /-/quit to anyone reaching the port.
+          shareProcessNamespace: true,
+          // fsGroup makes the volume group-writable for the image's non-root user, with no chown
+          // init container (the upstream chart's "queries.active: permission denied").
+          securityContext: podSecurityContext({ user: p.runAsUser, group: p.runAsGroup, fsGroup: p.runAsGroup }),
+          // Time to flush the head block to disk on shutdown.
+          terminationGracePeriodSeconds: 120,
+          containers: [
+            {
+              name: 'prometheus',
+              image: p.image,
+              imagePullPolicy: config.imagePullPolicy,
+              args: [
+                `--config.file=${PROMETHEUS_CONFIG_DIR}/${PROMETHEUS_CONFIG_FILE}`,
+                `--storage.tsdb.path=${DATA_DIR}`,
+                `--storage.tsdb.retention.time=${p.retention.time}`,
+                `--storage.tsdb.retention.size=${p.retention.size}`,
+                `--web.listen-address=:${p.port}`,
+              ],
+              ports: [{ name: 'http-web', containerPort: p.port, protocol: 'TCP' }],
+              resources: containerResources(p.resources),
+              securityContext: containerSecurityContext({ user: p.runAsUser, group: p.runAsGroup }),
+              // Replaying a large WAL after a crash can take minutes: up to 10 before liveness counts.
+              startupProbe: httpProbe('/-/ready', 'http-web', { periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 3 }),
+              livenessProbe: httpProbe('/-/healthy', 'http-web', { periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 }),
+              readinessProbe: httpProbe('/-/ready', 'http-web', { periodSeconds: 10, timeoutSeconds: 3 }),
+              volumeMounts: [...configMounts, { name: 'data', mountPath: DATA_DIR }],
+            },
+            {
+              name: 'config-reloader',
+              image: p.reloader.image,
+              imagePullPolicy: config.imagePullPolicy,
+              args: [
+                `--watched-dir=${PROMETHEUS_CONFIG_DIR}`,
+                `--watched-dir=${PROMETHEUS_RULES_DIR}`,
+                '--reload-method=signal',
+                `--runtimeinfo-url=${local}/api/v1/status/runtimeinfo`,
+                '--watch-interval=1m',
+                `--listen-address=:${p.reloader.port}`,
+              ],
+              ports: [{ name: 'reloader', containerPort: p.reloader.port, protocol: 'TCP' }],
+              resources: containerResources(p.reloader.resources),
+              // Same UID as prometheus: a process may only signal processes of its own user.
+              securityContext: containerSecurityContext({ user: p.runAsUser, group: p.runAsGroup }),
+              livenessProbe: httpProbe('/healthz', 'reloader', { periodSeconds: 30 }),
+              readinessProbe: httpProbe('/healthz', 'reloader', { periodSeconds: 30 }),
+              volumeMounts: configMounts,
+            },
+          ],
+          volumes: [
+            { name: 'config', configMap: { name: configMap.name } },
+            { name: 'rules', configMap: { name: rulesMap.name } },
+          ],
+        },
       },
-    },
       claims: { data: p.storage },
     });
 

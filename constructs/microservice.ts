@@ -6,7 +6,7 @@ import { AllowPolicy, ClusterDns, dnsEgress, namespacedPodPeer, podPeer, tcp } f
 import { RedisDatastore } from './redis-datastore';
 import { containerResources } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security';
-import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, spreadOverNodes } from './workload';
+import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService, spreadOverNodes } from './workload';
 
 export interface MicroserviceProps {
   readonly service: MicroserviceConfig;
@@ -109,14 +109,7 @@ export class Microservice extends Construct {
       },
     });
 
-    new k8s.KubeService(this, 'service', {
-      metadata: { name: svc.name, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [{ name: 'http', port: svc.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-      },
-    });
+    singlePortService(this, 'service', { name: svc.name, labels, selector, portName: 'http', port: svc.port });
 
     disruptionBudget(this, svc.name, labels, selector);
 

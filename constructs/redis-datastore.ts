@@ -6,7 +6,7 @@ import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } fro
 import { AllowPolicy, podPeer, tcp } from './network';
 import { containerResources } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security';
-import { memoryBytes, ownServiceAccount } from './workload';
+import { memoryBytes, ownServiceAccount, singlePortService } from './workload';
 
 export interface RedisDatastoreProps {
   /** Name of the Service, StatefulSet and ServiceAccount. */
@@ -36,15 +36,8 @@ export class RedisDatastore extends Construct {
     const selector = selectorLabels(this.identity);
     const sa = ownServiceAccount(this, props.name, labels);
 
-    const service = new k8s.KubeService(this, 'service', {
-      metadata: { name: props.name, labels },
-      spec: {
-        // Headless: one pod, and the StatefulSet's stable network identity.
-        clusterIp: 'None',
-        selector,
-        ports: [{ name: 'redis', port: ds.port, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' }],
-      },
-    });
+    // Headless: one pod, and the StatefulSet's stable network identity.
+    const service = singlePortService(this, 'service', { name: props.name, labels, selector, portName: 'redis', port: ds.port, headless: true });
 
     // Keep Redis's own memory below the container limit, so it evicts keys instead of being OOM-killed.
     const maxmemory = Math.floor((memoryBytes(ds.resources.limits.memory) * 3) / 4);
@@ -53,37 +46,37 @@ export class RedisDatastore extends Construct {
       identity: this.identity,
       serviceName: service.name,
       pod: {
-      metadata: { labels },
-      spec: {
-        serviceAccountName: sa.name,
-        automountServiceAccountToken: false,
-        securityContext: podSecurityContext({ user: ds.runAsUser, group: ds.runAsGroup, fsGroup: ds.runAsGroup }),
-        terminationGracePeriodSeconds: 30,
-        containers: [
-          {
-            name: 'redis',
-            image: ds.image,
-            imagePullPolicy: props.imagePullPolicy,
-            command: ['redis-server'],
-            args: [
-              '--port', String(ds.port),
-              '--dir', '/data',
-              // Access control is the NetworkPolicy below: only the owning service reaches this port.
-              '--protected-mode', 'no',
-              '--appendonly', 'yes',
-              '--maxmemory', String(maxmemory),
-              '--maxmemory-policy', 'allkeys-lru',
-            ],
-            ports: [{ name: 'redis', containerPort: ds.port, protocol: 'TCP' }],
-            resources: containerResources(ds.resources),
-            securityContext: containerSecurityContext({ user: ds.runAsUser, group: ds.runAsGroup }),
-            readinessProbe: { exec: { command: ['redis-cli', '-p', String(ds.port), 'ping'] }, periodSeconds: 10, timeoutSeconds: 2 },
-            livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('redis') }, periodSeconds: 15, timeoutSeconds: 2, failureThreshold: 4 },
-            volumeMounts: [{ name: 'data', mountPath: '/data' }],
-          },
-        ],
+        metadata: { labels },
+        spec: {
+          serviceAccountName: sa.name,
+          automountServiceAccountToken: false,
+          securityContext: podSecurityContext({ user: ds.runAsUser, group: ds.runAsGroup, fsGroup: ds.runAsGroup }),
+          terminationGracePeriodSeconds: 30,
+          containers: [
+            {
+              name: 'redis',
+              image: ds.image,
+              imagePullPolicy: props.imagePullPolicy,
+              command: ['redis-server'],
+              args: [
+                '--port', String(ds.port),
+                '--dir', '/data',
+                // Access control is the NetworkPolicy below: only the owning service reaches this port.
+                '--protected-mode', 'no',
+                '--appendonly', 'yes',
+                '--maxmemory', String(maxmemory),
+                '--maxmemory-policy', 'allkeys-lru',
+              ],
+              ports: [{ name: 'redis', containerPort: ds.port, protocol: 'TCP' }],
+              resources: containerResources(ds.resources),
+              securityContext: containerSecurityContext({ user: ds.runAsUser, group: ds.runAsGroup }),
+              readinessProbe: { exec: { command: ['redis-cli', '-p', String(ds.port), 'ping'] }, periodSeconds: 10, timeoutSeconds: 2 },
+              livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('redis') }, periodSeconds: 15, timeoutSeconds: 2, failureThreshold: 4 },
+              volumeMounts: [{ name: 'data', mountPath: '/data' }],
+            },
+          ],
+        },
       },
-    },
       claims: { data: ds.storage },
     });
 

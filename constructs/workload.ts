@@ -55,3 +55,26 @@ export function memoryBytes(quantity: string): number {
   const power = { Ki: 1, Mi: 2, Gi: 3, Ti: 4 }[m[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'];
   return Number(m[1]) * 1024 ** power;
 }
+
+export interface SinglePortServiceProps {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly selector: Labels;
+  /** Port name, also the container port it targets (by name, so a container port change follows). */
+  readonly portName: string;
+  readonly port: number;
+  /** Headless (`clusterIP: None`): DNS answers with the pod address, as a StatefulSet needs. */
+  readonly headless?: boolean;
+}
+
+/** A Service in front of one named container port: every in-cluster component here has one. */
+export function singlePortService(scope: Construct, id: string, props: SinglePortServiceProps): k8s.KubeService {
+  return new k8s.KubeService(scope, id, {
+    metadata: { name: props.name, labels: props.labels },
+    spec: {
+      ...(props.headless ? { clusterIp: 'None' } : { type: 'ClusterIP' }),
+      selector: props.selector,
+      ports: [{ name: props.portName, port: props.port, targetPort: k8s.IntOrString.fromString(props.portName), protocol: 'TCP' }],
+    },
+  });
+}
