@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { Config } from '../config/schema';
 import { checksum } from '../constructs/checksum';
-import { Identity, imageVersion, recommendedLabels } from '../constructs/labels';
+import { recommendedLabels } from '../constructs/labels';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
@@ -11,7 +11,7 @@ import { disruptionBudget, httpProbe, ownServiceAccount, singlePortService } fro
 import * as k8s from '../imports/k8s';
 import { GrafanaDashboard, grafanaDashboards } from '../monitoring/dashboards';
 import { DASHBOARDS_DIR, dashboardProviderProvisioning, datasourceProvisioning } from '../monitoring/grafana-provisioning';
-import { grafanaPods, prometheusPods } from './selectors';
+import { grafanaIdentity, grafanaPods, prometheusPods } from './selectors';
 
 /** Grafana's writable state (sqlite database, plugins, sessions): an emptyDir, or a volume with persistence on. */
 export const DATA_DIR = '/var/lib/grafana';
@@ -21,16 +21,6 @@ export const ADMIN_DIR = '/etc/grafana/admin';
 const ADMIN_USER_FILE = 'admin-user';
 const ADMIN_PASSWORD_FILE = 'admin-password';
 const HEALTH_PATH = '/api/health';
-
-export function grafanaIdentity(config: Config): Identity {
-  return {
-    name: 'grafana',
-    instance: config.monitoring.grafana.name,
-    component: 'dashboards',
-    partOf: config.partOf,
-    version: imageVersion(config.monitoring.grafana.image),
-  };
-}
 
 /** `<uid>.json` → dashboard JSON, the data of the dashboards ConfigMap. */
 export function dashboardFiles(dashboards: readonly GrafanaDashboard[]): Record<string, string> {

@@ -18,7 +18,7 @@ export function microservicePods(service: { name: string }): Labels {
 }
 
 export function prometheusPods(config: Config): Labels {
-  return selectorLabels({ name: 'prometheus', instance: config.monitoring.prometheus.name });
+  return selectorLabels(prometheusIdentity(config));
 }
 
 /** Prometheus as a NetworkPolicy peer, or nothing when monitoring is off. */
@@ -31,8 +31,13 @@ export function serviceHost(config: Config, service: string, namespace: string):
   return `${service}.${namespace}.svc.${config.cluster.domain}`;
 }
 
+export function grafanaIdentity(config: Config): Identity {
+  const g = config.monitoring.grafana;
+  return { name: 'grafana', instance: g.name, component: 'dashboards', partOf: config.partOf, version: imageVersion(g.image) };
+}
+
 export function grafanaPods(config: Config): Labels {
-  return selectorLabels({ name: 'grafana', instance: config.monitoring.grafana.name });
+  return selectorLabels(grafanaIdentity(config));
 }
 
 export function prometheusIdentity(config: Config): Identity {
