@@ -99,15 +99,10 @@ describe('configuration files', () => {
     expect(messageOf(() => parseConfigFile(file))).toMatch(new RegExp(`${file}:\\n  - cannot read the file: ENOENT`));
   });
 
-  test('an unreadable file is reported by name', () => {
+  // root reads any file whatever its mode, so as root (CI) this case cannot be produced: it shows as skipped.
+  (process.getuid?.() === 0 ? test.skip : test)('an unreadable file is reported by name', () => {
     const file = write('secret.yaml', 'gateway: {}\n');
     chmodSync(file, 0o000);
-    // root reads any file regardless of mode; then there is nothing to test here.
-    if (process.getuid?.() === 0) {
-      chmodSync(file, 0o644);
-      expect(() => parseConfigFile(file)).not.toThrow();
-      return;
-    }
     expect(messageOf(() => parseConfigFile(file))).toMatch(/cannot read the file: EACCES/);
   });
 
