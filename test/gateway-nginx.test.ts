@@ -11,7 +11,7 @@ import { configFrom } from './support/manifests';
 
 /**
  * The generated gateway configuration on a real nginx (Debian's nginx-light, installed in CI by
- * scripts/install-nginx.sh): the route hosts point at loopback stub servers that answer with their
+ * scripts/install-system-packages.sh): the route hosts point at loopback stub servers that answer with their
  * own name and the path they received. Everything listens on 127.0.0.1 on free ports.
  */
 function findNginx(): string | undefined {
@@ -21,8 +21,8 @@ function findNginx(): string | undefined {
 
 const NGINX = findNginx();
 if (!NGINX) {
-  if (process.env.CI === 'true') throw new Error('nginx is not installed: CI must run the gateway test (scripts/install-nginx.sh)');
-  console.warn('SKIPPED gateway-on-nginx tests: nginx is not installed (run scripts/install-nginx.sh)');
+  if (process.env.CI === 'true') throw new Error('nginx is not installed: CI must run the gateway test (scripts/install-system-packages.sh)');
+  console.warn('SKIPPED gateway-on-nginx tests: nginx is not installed (run scripts/install-system-packages.sh)');
 }
 const describeNginx = NGINX ? describe : describe.skip;
 

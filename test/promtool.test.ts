@@ -14,7 +14,7 @@ import { itWithTool, runTool } from './support/tools';
  * Real-tool checks: the files are taken from the synthesized ConfigMaps (exactly what
  * `kubectl apply -f dist` installs) and checked by promtool and amtool.
  */
-const HINT = 'scripts/install-promtool.sh';
+const HINT = 'scripts/install-tools.sh';
 const itPromtool = itWithTool('promtool', HINT);
 const itAmtool = itWithTool('amtool', HINT);
 

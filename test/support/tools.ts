@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import { existsSync } from 'fs';
 import * as path from 'path';
 
-/** Where scripts/install-promtool.sh puts promtool and amtool. */
+/** Where scripts/install-tools.sh puts the real programs (promtool, prometheus, exporters, nats-server). */
 export const PROJECT_TOOLS_DIR = path.join(__dirname, '..', '..', '.tools', 'bin');
 
 /** A tool from .tools/bin or the PATH, or undefined when it is not installed. */
@@ -32,7 +32,7 @@ export interface RunResult {
 /** Run a tool (bounded by a timeout); fails the test with a clear message when it is missing. */
 export function runTool(tool: string, args: string[], cwd?: string): RunResult {
   const bin = findTool(tool);
-  if (!bin) throw new Error(`${tool} is not installed: run scripts/install-promtool.sh`);
+  if (!bin) throw new Error(`${tool} is not installed: run scripts/install-tools.sh`);
   const r = spawnSync(bin, args, { cwd, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }

@@ -1,30 +1,41 @@
 #!/usr/bin/env bash
-# Installs promtool (and amtool) into .tools/bin for the real-tool tests.
+# Installs the real programs the tests start or call into .tools/bin: promtool, amtool, prometheus,
+# alertmanager, node-exporter, the nginx, Redis and NATS exporters' peers (nats-server).
 #
-# Debian bookworm's prometheus package (2.42) has Kubernetes service discovery compiled out, so
-# its promtool rejects our prometheus.yml. Debian trixie's `promtool` package (2.53) has it and is a
-# static Go binary that runs on bookworm. The trixie .deb is fetched with a private apt state
+# Debian bookworm's versions are too old for our flags and configuration (its prometheus 2.42 has
+# Kubernetes service discovery compiled out, its nats-server 2.9 lacks keys we use). Debian
+# trixie's builds are static Go binaries that run on bookworm. Each trixie .deb is fetched with a private apt state
 # (a separate sources list, lists and cache under .tools/apt), so the machine's own apt
 # configuration is never changed, and unpacked with `dpkg -x`; nothing is installed system-wide.
 #
 # The Debian mirror is the one this machine already uses: read from its apt sources, never written
-# here. Idempotent: does nothing when .tools/bin/promtool and .tools/bin/amtool already run.
+# here. Idempotent: does nothing when every binary below is already in .tools/bin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TOOLS="$PWD/.tools"
 BIN="$TOOLS/bin"
 SUITE="${PROMTOOL_SUITE:-trixie}"
-# name of the Debian package → the binary in it that we want
-PACKAGES=("promtool:promtool" "prometheus-alertmanager:amtool")
+# Debian package : path of the binary inside it : name in .tools/bin
+PACKAGES=(
+  "promtool:usr/bin/promtool:promtool"
+  "prometheus-alertmanager:usr/bin/amtool:amtool"
+  "prometheus-alertmanager:usr/bin/prometheus-alertmanager:alertmanager"
+  "prometheus:usr/bin/prometheus:prometheus"
+  "prometheus-node-exporter:usr/bin/prometheus-node-exporter:node_exporter"
+  "prometheus-nginx-exporter:usr/bin/prometheus-nginx-exporter:nginx-prometheus-exporter"
+  "prometheus-redis-exporter:usr/bin/prometheus-redis-exporter:redis_exporter"
+  "nats-server:usr/sbin/nats-server:nats-server"
+)
 
 all_present() {
-  for pair in "${PACKAGES[@]}"; do
-    "$BIN/${pair#*:}" --version >/dev/null 2>&1 || return 1
+  local entry
+  for entry in "${PACKAGES[@]}"; do
+    [ -x "$BIN/${entry##*:}" ] || return 1
   done
 }
 if all_present; then
-  echo "install-promtool: $("$BIN/promtool" --version 2>&1 | head -1) already in $BIN"
+  echo "install-tools: every tool already in $BIN"
   exit 0
 fi
 
@@ -69,12 +80,12 @@ if [ -z "$URI" ]; then
       if (uris != "" && suites ~ /(^|[ \t])[a-z]+([ \t]|$)/) { split(uris, u, /[ \t]+/); print u[1]; exit } }')"
 fi
 if [ -z "$URI" ]; then
-  echo "install-promtool: no Debian archive found in /etc/apt/sources.list(.d); cannot fetch $SUITE packages" >&2
+  echo "install-tools: no Debian archive found in /etc/apt/sources.list(.d); cannot fetch $SUITE packages" >&2
   exit 1
 fi
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 if [ ! -r "$KEYRING" ]; then
-  echo "install-promtool: $KEYRING missing (package debian-archive-keyring)" >&2
+  echo "install-tools: $KEYRING missing (package debian-archive-keyring)" >&2
   exit 1
 fi
 
@@ -91,20 +102,19 @@ APT_OPTS=(
   -o "APT::Sandbox::User=$(id -un)"
 )
 
-echo "install-promtool: reading the $SUITE package list from this machine's Debian mirror"
+echo "install-tools: reading the $SUITE package list from this machine's Debian mirror"
 apt-get "${APT_OPTS[@]}" -qq update
 cd "$APT_DIR/debs"
-for pair in "${PACKAGES[@]}"; do
-  pkg="${pair%%:*}"; tool="${pair#*:}"
-  rm -f ./"${pkg}"_*.deb
-  apt-get "${APT_OPTS[@]}" -qq download "$pkg"
+for entry in "${PACKAGES[@]}"; do
+  pkg="${entry%%:*}"; rest="${entry#*:}"; inner="${rest%%:*}"; tool="${rest#*:}"
+  if [ ! -e ./"${pkg}"_*.deb ] 2>/dev/null; then
+    apt-get "${APT_OPTS[@]}" -qq download "$pkg"
+  fi
   unpacked="$APT_DIR/unpacked-$pkg"
   rm -rf "$unpacked"
   dpkg -x ./"${pkg}"_*.deb "$unpacked"
-  install -m 0755 "$unpacked/usr/bin/$tool" "$BIN/$tool"
+  install -m 0755 "$unpacked/$inner" "$BIN/$tool"
   rm -rf "$unpacked"
+  echo "install-tools: $tool from $(basename ./"${pkg}"_*.deb)"
 done
-
-"$BIN/promtool" --version | head -1
-"$BIN/amtool" --version 2>&1 | head -1
-echo "install-promtool: promtool and amtool in $BIN"
+echo "install-tools: every tool in $BIN"
