@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { AlertmanagerChart } from '../charts/alertmanager';
+import { EventBusChart } from '../charts/event-bus';
 import { KubeStateMetricsChart } from '../charts/kube-state-metrics';
 import { GatewayChart } from '../charts/gateway';
 import { GrafanaChart } from '../charts/grafana';
@@ -24,7 +25,9 @@ export function buildApp(config: Config, outdir: string): App {
     chart.addDependency(namespaces, ...deps);
     return chart;
   };
-  const microservices = after(new MicroservicesChart(app, 'microservices', { config }));
+  // The bus first: services connect to it as they start.
+  const eventBus = config.events.enabled ? [after(new EventBusChart(app, 'event-bus', { config }))] : [];
+  const microservices = after(new MicroservicesChart(app, 'microservices', { config }), ...eventBus);
   after(new GatewayChart(app, 'gateway', { config }), microservices);
   if (config.monitoring.enabled) {
     const prometheus = after(new PrometheusChart(app, 'prometheus', { config }));
