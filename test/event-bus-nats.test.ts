@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { connect, ConnectionOptions, Events, JetStreamManager, NatsConnection, StreamConfig, ConsumerConfig } from 'nats';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { parseConfigFile } from '../config/load';
 import { NATS_CONFIG_FILE } from '../constructs/nats-config';
 import { configFrom, find, K8sObject, ofKind, synthObjects } from './support/manifests';
 import { checkNatsConfig, freePort, localNatsConfig, RunningNats, startNatsServer, writeFile } from './support/nats-server';
@@ -49,7 +50,7 @@ describe('nats-server -t on the generated configuration', () => {
   });
 
   itNats('accepts the three-server cluster configuration of the prod example', () => {
-    const prod = configFrom({ events: { replicas: 3, streams: [{ name: 'PAYMENT', subjects: ['payment.>'], replicas: 3 }, { name: 'NEWS', subjects: ['news.>'], replicas: 3 }] } });
+    const prod = parseConfigFile('config/environments/prod.yaml');
     const conf = find(synthObjects(prod), 'ConfigMap', `${prod.events.name}-config`, ns).data[NATS_CONFIG_FILE];
     expect(conf).toContain('routes');
     const r = check(conf, serverEnv);
