@@ -134,7 +134,7 @@ export const ADMIN_USER = 'admin';
 /** Share of the volume JetStream may fill (the rest: filesystem overhead and Raft/index files). */
 export const STORE_SHARE = 0.9;
 
-/** `64Mi` → bytes (the memory quantities the schema allows: Ki, Mi, Gi, Ti). */
+/** `64Mi` → bytes (the memory quantities the schema allows: Ki, Mi, Gi, Ti); constructs use it as memoryBytes. */
 export function quantityBytes(quantity: string): number {
   const m = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
   if (!m) throw new Error(`unsupported quantity "${quantity}"`);

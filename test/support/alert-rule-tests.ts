@@ -29,7 +29,7 @@ export interface PromtoolTestFile {
   readonly tests: ReadonlyArray<{ readonly name: string; readonly interval: string; readonly input_series: readonly InputSeries[]; readonly alert_rule_test: readonly AlertTest[] }>;
 }
 
-function series(name: string, labels: Labels, values: string): InputSeries {
+export function series(name: string, labels: Labels, values: string): InputSeries {
   const body = Object.entries(labels)
     .map(([k, v]) => `${k}="${v}"`)
     .join(', ');

@@ -1,14 +1,11 @@
 import { JOBS } from '../../charts/prometheus-config';
 import type { Config } from '../../config/schema';
-import type { PromtoolTestFile } from './alert-rule-tests';
+import { PromtoolTestFile, series } from './alert-rule-tests';
 
 type Labels = Record<string, string>;
 type Case = PromtoolTestFile['tests'][number];
 type Expect = (alert: string, labels: Labels) => Case['alert_rule_test'][number]['exp_alerts'][number];
 
-function series(name: string, labels: Labels, values: string) {
-  return { series: `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`, values };
-}
 
 /** promtool cases for the event-bus alerts: each fires on a bad bus and stays quiet on a good one. */
 export function eventBusRuleTests(config: Config, alert: Expect): Case[] {
