@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema';
 import type { AlertRule } from '../constructs/prometheus-config';
+import { eventBusDeployed } from '../constructs/nats-config';
 import { JOBS } from './prometheus-config';
 
 /** JetStream file store use (of `max_file_store`) above which EventBusStorageHigh fires. */
@@ -15,7 +16,7 @@ export function eventBusSelector(config: Config): string {
  * js-enabled-only, `jsz=all` (server, stream and consumer gauges) and `varz`.
  */
 export function eventBusAlerts(config: Config): AlertRule[] {
-  if (!config.events.enabled) return [];
+  if (!eventBusDeployed(config)) return [];
   const sel = eventBusSelector(config);
   const health = `nats_healthz_js_enabled_only_status_value{${sel}}`;
   const pending = `max by (namespace, stream_name, consumer_name) (nats_consumer_num_pending{${sel}})`;

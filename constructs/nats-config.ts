@@ -61,6 +61,11 @@ export function streamOf(config: Config, subject: string): string {
   return s.name;
 }
 
+/** Is the bus generated? Only when enabled and some service declares events (nobody else may connect). */
+export function eventBusDeployed(config: Config): boolean {
+  return eventServices(config).length > 0;
+}
+
 /** Services that declare events, in configuration order: the bus's clients. */
 export function eventServices(config: Config): Config['services'] {
   if (!config.events.enabled) return [];

@@ -11,6 +11,7 @@ import { NodeExporterChart } from '../charts/node-exporter';
 import { PrometheusChart } from '../charts/prometheus';
 import type { Config } from '../config/schema';
 import { ManagedObject, managedObjectOf } from '../constructs/deploy-rbac';
+import { eventBusDeployed } from '../constructs/nats-config';
 import { ManifestApp } from './manifest-app';
 
 /**
@@ -25,9 +26,9 @@ export function buildApp(config: Config, outdir: string): App {
     chart.addDependency(namespaces, ...deps);
     return chart;
   };
-  // The bus first: services connect to it as they start.
-  const eventBus = config.events.enabled ? [after(new EventBusChart(app, 'event-bus', { config }))] : [];
-  const microservices = after(new MicroservicesChart(app, 'microservices', { config }), ...eventBus);
+  const microservices = after(new MicroservicesChart(app, 'microservices', { config }));
+  // NATS clients reconnect until the bus is up, so it needs no place before the services.
+  if (eventBusDeployed(config)) after(new EventBusChart(app, 'event-bus', { config }), microservices);
   after(new GatewayChart(app, 'gateway', { config }), microservices);
   if (config.monitoring.enabled) {
     const prometheus = after(new PrometheusChart(app, 'prometheus', { config }));

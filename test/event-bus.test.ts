@@ -120,6 +120,11 @@ describe('identities and permissions, from the declared events', () => {
     expect(JSON.stringify(policy.spec.egress)).not.toContain('4222');
   });
 
+  test('when no service declares events the bus is not generated', () => {
+    const o = synthObjects(configFrom({ services: [{ name: 'quiet' }] }));
+    expect(o.filter((x) => JSON.stringify(x).includes('nats'))).toEqual([]);
+  });
+
   test('with the bus disabled nothing of it is generated and services get no NATS variables', () => {
     const o = synthObjects(configFrom({ events: { enabled: false } }));
     expect(o.filter((x) => JSON.stringify(x).includes('nats'))).toEqual([]);

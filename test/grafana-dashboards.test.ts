@@ -67,7 +67,12 @@ describe('Grafana provisioning', () => {
       expect(d.model.uid).toMatch(/^[a-zA-Z0-9_-]{1,40}$/);
       expect(d.file).toBe(`${d.model.uid}.json`);
     }
-    const other = rendered({ partOf: 'shop', namespaces: { apps: 'shop-apps' }, services: [{ name: 'cart' }] });
+    const other = rendered({
+      partOf: 'shop',
+      namespaces: { apps: 'shop-apps' },
+      services: [{ name: 'cart', events: { publishes: ['cart.ordered'] } }],
+      events: { streams: [{ name: 'CART', subjects: ['cart.>'] }] },
+    });
     expect(other.dashboards.map((d) => d.model.uid).sort()).toEqual([...uids].sort());
   });
 

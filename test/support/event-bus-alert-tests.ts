@@ -1,4 +1,5 @@
 import { JOBS } from '../../charts/prometheus-config';
+import { eventBusDeployed } from '../../constructs/nats-config';
 import type { Config } from '../../config/schema';
 import { PromtoolTestFile, series } from './alert-rule-tests';
 
@@ -9,7 +10,7 @@ type Expect = (alert: string, labels: Labels) => Case['alert_rule_test'][number]
 
 /** promtool cases for the event-bus alerts: each fires on a bad bus and stays quiet on a good one. */
 export function eventBusRuleTests(config: Config, alert: Expect): Case[] {
-  if (!config.events.enabled) return [];
+  if (!eventBusDeployed(config)) return [];
   const name = config.events.name;
   const target = { job: JOBS.annotatedPods, namespace: config.namespaces.apps, service: name, component: 'event-bus', instance: '10.0.0.7:7777' };
   const pod = (i: number) => ({ ...target, pod: `${name}-${i}`, instance: `10.0.0.${7 + i}:7777`, server_id: `N${i}` });
