@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema';
 import { AlertRule, RuleFile } from '../constructs/prometheus-config';
+import { eventBusAlerts } from './event-bus-alerts';
 import { JOBS } from './prometheus-config';
 
 /** Filesystems that are not node disks: memory-backed, container layers, snapshots. */
@@ -136,6 +137,7 @@ export function alertRules(config: Config): AlertRule[] {
       },
     });
   }
+  rules.push(...eventBusAlerts(config));
   return rules;
 }
 

@@ -3,7 +3,9 @@ import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import { Microservice } from '../constructs/microservice';
 import { DefaultDenyPolicy } from '../constructs/network';
-import { gatewayPods, prometheusScraper } from './selectors';
+import { eventServices } from '../constructs/nats-config';
+import { natsClientEnv } from './event-bus';
+import { gatewayPods, natsPods, prometheusScraper } from './selectors';
 
 /**
  * The microservices (news, webtoon, payment, … one per config entry), each with its own
@@ -29,6 +31,9 @@ export class MicroservicesChart extends Chart {
           dns: config.cluster.dns,
           clients: gatewayPods(config),
           scraper: prometheusScraper(config),
+          events: eventServices(config).includes(service)
+            ? { env: natsClientEnv(config, service.name), pods: natsPods(config), port: config.events.ports.client }
+            : undefined,
         }),
     );
   }

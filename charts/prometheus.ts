@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import { recommendedLabels, selectorLabels } from '../constructs/labels';
 import { AllowPolicy, DefaultDenyPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
+import { eventBusDeployed } from '../constructs/nats-config';
 import { renderYaml } from '../constructs/prometheus-config';
 import { clusterReadAccess, namespaceReadAccess } from '../constructs/rbac';
 import { containerResources } from '../constructs/resources';
@@ -30,7 +31,9 @@ export function prometheusEgress(config: Config): k8s.NetworkPolicyEgressRule[] 
   const ns = config.namespaces;
   const m = config.monitoring;
   const inNamespace = (namespace: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
-  const appPorts = [...new Set([...config.services.map((s) => s.port), config.gateway.exporter.port])].sort((a, b) => a - b);
+  const appPorts = [
+    ...new Set([...config.services.map((s) => s.port), config.gateway.exporter.port, ...(eventBusDeployed(config) ? [config.events.ports.metrics] : [])]),
+  ].sort((a, b) => a - b);
   return [
     dnsEgress(config.cluster.dns),
     // The API server (discovery) and the kubelets (kubelet and cAdvisor metrics) run on the nodes'

@@ -84,3 +84,23 @@ export function jenkinsScrapeTarget(config: Config): { service: string; namespac
     ? { service: config.jenkins.name, namespace: config.namespaces.ci, port: config.jenkins.port, path: config.jenkins.metricsPath }
     : undefined;
 }
+
+/** The NATS servers of the event bus. */
+export function natsIdentity(config: Config): Identity {
+  const e = config.events;
+  return { name: 'nats', instance: e.name, component: 'event-bus', partOf: config.partOf, version: imageVersion(e.image) };
+}
+
+export function natsPods(config: Config): Labels {
+  return selectorLabels(natsIdentity(config));
+}
+
+/** What a client connects to: `nats://<name>.<apps namespace>.svc.<domain>:<client port>`. */
+export function natsClientUrl(config: Config): string {
+  return `nats://${serviceHost(config, config.events.name, config.namespaces.apps)}:${config.events.ports.client}`;
+}
+
+/** Pods of the bus's own Jobs (stream setup, smoke check): clients of the client port. */
+export function natsJobIdentity(config: Config, job: 'streams' | 'smoke'): Identity {
+  return { name: 'nats-box', instance: `${config.events.name}-${job}`, component: 'event-bus-job', partOf: config.partOf, version: imageVersion(config.events.boxImage) };
+}

@@ -19,6 +19,8 @@ export interface MicroserviceProps {
   readonly clients: Labels;
   /** Pods allowed to scrape metrics: Prometheus, in its namespace. */
   readonly scraper?: { readonly namespace: string; readonly labels: Labels };
+  /** The event bus, when the service declares events: its NATS_* variables and where to reach it. */
+  readonly events?: { readonly env: k8s.EnvVar[]; readonly pods: Labels; readonly port: number };
 }
 
 /**
@@ -59,6 +61,8 @@ export class Microservice extends Construct {
       ...(cacheUrl ? [{ name: 'DATASTORE_URL', value: cacheUrl }] : []),
       ...(svc.message !== undefined ? [{ name: 'PODINFO_UI_MESSAGE', value: svc.message }] : []),
       ...Object.keys(svc.env).sort().map((name) => ({ name, value: svc.env[name] })),
+      // NATS_URL, NATS_USER, NATS_PASSWORD (its own password only, from the Secret).
+      ...(props.events?.env ?? []),
     ];
 
     new k8s.KubeDeployment(this, 'deployment', {
@@ -141,6 +145,7 @@ export class Microservice extends Construct {
       egress: [
         dnsEgress(props.dns),
         ...(this.datastore ? [{ to: [podPeer(selectorLabels(this.datastore.identity))], ports: [tcp(this.datastore.port)] }] : []),
+        ...(props.events ? [{ to: [podPeer(props.events.pods)], ports: [tcp(props.events.port)] }] : []),
       ],
     });
   }

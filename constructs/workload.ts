@@ -49,12 +49,7 @@ export function disruptionBudget(scope: Construct, name: string, labels: Labels,
 }
 
 /** Parse a memory quantity written as the config schema allows (Ki/Mi/Gi/Ti) into bytes. */
-export function memoryBytes(quantity: string): number {
-  const m = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
-  if (!m) throw new Error(`unsupported memory quantity "${quantity}"`);
-  const power = { Ki: 1, Mi: 2, Gi: 3, Ti: 4 }[m[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'];
-  return Number(m[1]) * 1024 ** power;
-}
+export { quantityBytes as memoryBytes } from '../config/schema/events';
 
 export interface SinglePortServiceProps {
   readonly name: string;

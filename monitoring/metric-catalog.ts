@@ -7,7 +7,7 @@
  * Histograms and summaries list the series PromQL names (`_bucket`, `_count`, `_sum`).
  * Names were checked against each project's source or documentation for the pinned version.
  */
-export type Exporter = 'prometheus' | 'prometheus-server' | 'node-exporter' | 'kube-state-metrics' | 'cadvisor' | 'nginx-exporter' | 'podinfo' | 'jenkins';
+export type Exporter = 'prometheus' | 'prometheus-server' | 'node-exporter' | 'kube-state-metrics' | 'cadvisor' | 'nginx-exporter' | 'podinfo' | 'jenkins' | 'nats-exporter';
 
 export interface ExporterMetrics {
   /** Where the metrics come from, for a reader checking a name. */
@@ -106,6 +106,26 @@ export const METRIC_CATALOG: Readonly<Record<Exporter, ExporterMetrics>> = {
       'jenkins_runs_unstable_total',
       'jenkins_runs_aborted_total',
       'vm_memory_heap_usage',
+    ],
+  },
+  'nats-exporter': {
+    source:
+      'nats-io/prometheus-nats-exporter v0.18.0 with -prefix=nats: collector/healthz.go (healthz_js_enabled_only_status_value), collector/jsz.go (server_*, stream_*, consumer_*), varz keys of the server (varz_*)',
+    metrics: [
+      'nats_healthz_js_enabled_only_status_value',
+      'nats_server_total_message_bytes',
+      'nats_server_max_storage',
+      'nats_server_total_streams',
+      'nats_server_total_consumers',
+      'nats_stream_total_messages',
+      'nats_stream_total_bytes',
+      'nats_consumer_num_pending',
+      'nats_consumer_num_ack_pending',
+      'nats_consumer_num_redelivered',
+      'nats_varz_slow_consumers',
+      'nats_varz_connections',
+      'nats_varz_in_msgs',
+      'nats_varz_out_msgs',
     ],
   },
 };

@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { AlertmanagerChart } from '../charts/alertmanager';
+import { EventBusChart } from '../charts/event-bus';
 import { KubeStateMetricsChart } from '../charts/kube-state-metrics';
 import { GatewayChart } from '../charts/gateway';
 import { GrafanaChart } from '../charts/grafana';
@@ -10,6 +11,7 @@ import { NodeExporterChart } from '../charts/node-exporter';
 import { PrometheusChart } from '../charts/prometheus';
 import type { Config } from '../config/schema';
 import { ManagedObject, managedObjectOf } from '../constructs/deploy-rbac';
+import { eventBusDeployed } from '../constructs/nats-config';
 import { ManifestApp } from './manifest-app';
 
 /**
@@ -25,6 +27,8 @@ export function buildApp(config: Config, outdir: string): App {
     return chart;
   };
   const microservices = after(new MicroservicesChart(app, 'microservices', { config }));
+  // NATS clients reconnect until the bus is up, so it needs no place before the services.
+  if (eventBusDeployed(config)) after(new EventBusChart(app, 'event-bus', { config }), microservices);
   after(new GatewayChart(app, 'gateway', { config }), microservices);
   if (config.monitoring.enabled) {
     const prometheus = after(new PrometheusChart(app, 'prometheus', { config }));

@@ -28,8 +28,8 @@ function queriesOf(model: any): string[] {
 describe('Grafana provisioning', () => {
   const { dashboards, datasources } = rendered();
 
-  test('provisions the four dashboards: nodes, microservices, workloads, Jenkins', () => {
-    expect(dashboards.map((d) => d.model.title).sort()).toEqual(['Jenkins', 'Microservices', 'Nodes and cluster', 'Workloads and pods']);
+  test('provisions the five dashboards: nodes, microservices, workloads, Jenkins, event bus', () => {
+    expect(dashboards.map((d) => d.model.title).sort()).toEqual(['Event bus', 'Jenkins', 'Microservices', 'Nodes and cluster', 'Workloads and pods']);
   });
 
   test('the datasource is Prometheus through its Service DNS name and port, with a fixed uid', () => {
@@ -67,7 +67,12 @@ describe('Grafana provisioning', () => {
       expect(d.model.uid).toMatch(/^[a-zA-Z0-9_-]{1,40}$/);
       expect(d.file).toBe(`${d.model.uid}.json`);
     }
-    const other = rendered({ partOf: 'shop', namespaces: { apps: 'shop-apps' }, services: [{ name: 'cart' }] });
+    const other = rendered({
+      partOf: 'shop',
+      namespaces: { apps: 'shop-apps' },
+      services: [{ name: 'cart', events: { publishes: ['cart.ordered'] } }],
+      events: { streams: [{ name: 'CART', subjects: ['cart.>'] }] },
+    });
     expect(other.dashboards.map((d) => d.model.uid).sort()).toEqual([...uids].sort());
   });
 
@@ -137,7 +142,13 @@ describe('Grafana provisioning', () => {
   test('the Jenkins dashboard exists only when Jenkins is deployed', () => {
     const titles = rendered({ jenkins: { enabled: false } }).dashboards.map((d) => d.model.title);
     expect(titles).not.toContain('Jenkins');
-    expect(titles).toHaveLength(3);
+    expect(titles).toHaveLength(4);
+  });
+
+  test('the event bus dashboard exists only when the bus is deployed', () => {
+    const titles = rendered({ events: { enabled: false } }).dashboards.map((d) => d.model.title);
+    expect(titles).not.toContain('Event bus');
+    expect(titles).toHaveLength(4);
   });
 });
 

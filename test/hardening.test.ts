@@ -38,7 +38,8 @@ describe.each(environments)('secure defaults in the %s environment', (_env, obje
     // An exact image tag or digest, never latest.
     expect(c.image).toMatch(/(:[\w][\w.-]*|@sha256:[a-f0-9]{64})$/);
     expect(c.image).not.toMatch(/:latest$/);
-    if (!(pod.initContainers ?? []).includes(c)) {
+    // Long-running containers only: a Job's container runs once to completion.
+    if (!(pod.initContainers ?? []).includes(c) && !['Job', 'CronJob'].includes(workload.kind)) {
       expect(c.livenessProbe ?? c.startupProbe).toBeDefined();
       expect(c.readinessProbe).toBeDefined();
     }

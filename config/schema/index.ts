@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { dnsLabel } from './common';
+import { events } from './events';
+import { checkEvents } from './events-check';
 import { gateway } from './gateway';
 import { jenkins } from './jenkins';
 import { DEFAULT_SERVICES, microservices } from './microservices';
@@ -52,7 +54,8 @@ export const configSchema = z.strictObject({
   gateway: gateway.prefault({}),
   monitoring: monitoring.prefault({}),
   jenkins: jenkins.prefault({}),
-});
+  events: events.prefault({}),
+}).superRefine(checkEvents);
 
 /** The one typed configuration every chart reads. */
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel, imageRef, port, res, resources, storage } from './common';
+import { serviceEvents } from './events';
 
 export const DEFAULT_SERVICE_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.1';
 export const DEFAULT_DATASTORE_IMAGE = 'redis:7.4.6-alpine';
@@ -55,17 +56,21 @@ export const microservice = z.strictObject({
   /** Extra environment variables for the service container. */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string()).default({}),
   datastore: datastore.prefault({}),
+  /** Subjects it publishes and consumes on the event bus (see config/schema/events.ts). */
+  events: serviceEvents.prefault({}),
 });
 export type MicroserviceConfig = z.infer<typeof microservice>;
 
 export const DEFAULT_SERVICES = [
-  { name: 'news', message: 'news: the latest headlines' },
+  { name: 'news', message: 'news: the latest headlines', events: { publishes: ['news.published'] } },
   {
     name: 'webtoon',
     message: 'webtoon: only this service scales when its traffic spikes',
     autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 70 },
+    // An episode unlocks once its payment completed.
+    events: { consumes: [{ subject: 'payment.completed', durable: 'webtoon-unlock' }] },
   },
-  { name: 'payment', message: 'payment: isolated, so a failure elsewhere never stops it' },
+  { name: 'payment', message: 'payment: isolated, so a failure elsewhere never stops it', events: { publishes: ['payment.completed'] } },
 ];
 
 export const microservices = z

@@ -1,5 +1,7 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Config } from '../../config/schema';
+import { eventBusDashboard } from './event-bus';
+import { eventBusDeployed } from '../../constructs/nats-config';
 import { jenkinsDashboard } from './jenkins';
 import { microservicesDashboard } from './microservices';
 import { nodesDashboard } from './nodes';
@@ -19,6 +21,7 @@ export function grafanaDashboards(config: Config): GrafanaDashboard[] {
     microservicesDashboard(config),
     workloadsDashboard(config),
     ...(config.jenkins.enabled ? [jenkinsDashboard(config)] : []),
+    ...(eventBusDeployed(config) ? [eventBusDashboard(config)] : []),
   ];
 }
 

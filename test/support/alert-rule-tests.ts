@@ -1,6 +1,7 @@
 import { JOBS } from '../../charts/prometheus-config';
 import type { Config } from '../../config/schema';
 import type { AlertRule } from '../../constructs/prometheus-config';
+import { eventBusRuleTests } from './event-bus-alert-tests';
 
 /**
  * `promtool test rules` cases, as data: for every alert, series that make it fire and series that
@@ -28,7 +29,7 @@ export interface PromtoolTestFile {
   readonly tests: ReadonlyArray<{ readonly name: string; readonly interval: string; readonly input_series: readonly InputSeries[]; readonly alert_rule_test: readonly AlertTest[] }>;
 }
 
-function series(name: string, labels: Labels, values: string): InputSeries {
+export function series(name: string, labels: Labels, values: string): InputSeries {
   const body = Object.entries(labels)
     .map(([k, v]) => `${k}="${v}"`)
     .join(', ');
@@ -250,5 +251,6 @@ export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFi
     );
   }
 
+  tests.push(...eventBusRuleTests(config, alert));
   return { rule_files: [ruleFile], evaluation_interval: '1m', tests };
 }

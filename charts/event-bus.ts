@@ -1,0 +1,312 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { Config } from '../config/schema';
+import { ADMIN_USER } from '../config/schema/events';
+import { definitionsHash, jetStreamFiles, STREAMS_SCRIPT } from '../constructs/jetstream-objects';
+import { Identity, recommendedLabels, selectorLabels } from '../constructs/labels';
+import {
+  eventServices,
+  LAME_DUCK_GRACE_SECONDS,
+  LAME_DUCK_SECONDS,
+  NATS_CONFIG_DIR,
+  NATS_CONFIG_FILE,
+  NATS_PID_DIR,
+  NATS_STORE_DIR,
+  natsServerConfig,
+  natsSubject,
+  passwordEnv,
+  renderNatsConfig,
+} from '../constructs/nats-config';
+import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
+import { containerResources } from '../constructs/resources';
+import { containerSecurityContext, podSecurityContext } from '../constructs/security';
+import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService } from '../constructs/workload';
+import * as k8s from '../imports/k8s';
+import { microservicePods, natsClientUrl, natsIdentity, natsJobIdentity, prometheusScraper } from './selectors';
+
+const PORT_NAMES = { client: 'nats', cluster: 'cluster', monitor: 'monitor', metrics: 'metrics' } as const;
+const METRICS_PATH = '/metrics';
+
+/** A secretKeyRef env var from the user-created credentials Secret. */
+function secretEnv(config: Config, name: string, key: string): k8s.EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: config.events.secretName, key } } };
+}
+
+/** The environment a NATS client needs: where, who, and the password from the Secret. */
+export function natsClientEnv(config: Config, user: string): k8s.EnvVar[] {
+  return [{ name: 'NATS_URL', value: natsClientUrl(config) }, { name: 'NATS_USER', value: user }, secretEnv(config, 'NATS_PASSWORD', user)];
+}
+
+/**
+ * The event bus: NATS with JetStream as a StatefulSet (a file store per server on its own volume;
+ * 1 server, or a cluster routed over a headless Service), the prometheus-nats-exporter sidecar,
+ * a Job that applies the declared streams and consumers, and NetworkPolicies that admit only the
+ * services that declare events. Who may publish and consume what is in nats.conf, derived from the
+ * same declarations (constructs/nats-config.ts).
+ */
+export class EventBusChart extends Chart {
+  constructor(scope: Construct, id: string, props: { config: Config }) {
+    const config = props.config;
+    super(scope, id, { namespace: config.namespaces.apps, disableResourceNameHashes: true });
+    const e = config.events;
+    const identity = natsIdentity(config);
+    const labels = recommendedLabels(identity);
+    const selector = selectorLabels(identity);
+    const clustered = e.replicas > 1;
+    const headlessName = `${e.name}-headless`;
+    const configMapName = `${e.name}-config`;
+    const sa = ownServiceAccount(this, e.name, labels);
+
+    const natsConf = renderNatsConfig(natsServerConfig(config, headlessName));
+    new k8s.KubeConfigMap(this, 'config', { metadata: { name: configMapName, labels }, data: { [NATS_CONFIG_FILE]: natsConf } });
+
+    singlePortService(this, 'service', { name: e.name, labels, selector, portName: PORT_NAMES.client, port: e.ports.client });
+    new k8s.KubeService(this, 'headless', {
+      metadata: { name: headlessName, labels },
+      spec: {
+        clusterIp: 'None',
+        // Routes must resolve while the servers are still forming the cluster (not yet ready).
+        publishNotReadyAddresses: true,
+        selector,
+        ports: [
+          { name: PORT_NAMES.client, port: e.ports.client, targetPort: k8s.IntOrString.fromString(PORT_NAMES.client), protocol: 'TCP' },
+          ...(clustered ? [{ name: PORT_NAMES.cluster, port: e.ports.cluster, targetPort: k8s.IntOrString.fromString(PORT_NAMES.cluster), protocol: 'TCP' }] : []),
+        ],
+      },
+    });
+
+    const passwords = [ADMIN_USER, ...eventServices(config).map((s) => s.name)].map((user) => secretEnv(config, passwordEnv(user), user));
+    const claimLabels = recommendedLabels({ ...identity, version: undefined });
+    new k8s.KubeStatefulSet(this, 'statefulset', {
+      metadata: { name: e.name, labels },
+      spec: {
+        serviceName: headlessName,
+        replicas: e.replicas,
+        selector: { matchLabels: selector },
+        // All servers start together: a JetStream cluster needs a quorum before any is healthy.
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate' },
+        template: {
+          metadata: { labels, annotations: scrapeAnnotations(e.ports.metrics, METRICS_PATH) },
+          spec: {
+            serviceAccountName: sa.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: podSecurityContext({ user: e.runAsUser, group: e.runAsGroup, fsGroup: e.runAsGroup }),
+            // Lame duck (grace + duration) and shutdown must fit.
+            terminationGracePeriodSeconds: LAME_DUCK_GRACE_SECONDS + LAME_DUCK_SECONDS + 20,
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+            ],
+            containers: [
+              {
+                name: 'nats',
+                image: e.image,
+                imagePullPolicy: config.imagePullPolicy,
+                args: ['--config', `${NATS_CONFIG_DIR}/${NATS_CONFIG_FILE}`],
+                env: [
+                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  { name: 'SERVER_NAME', value: '$(POD_NAME)' },
+                  // The Go runtime collects before the container limit is reached.
+                  { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { containerName: 'nats', resource: 'limits.memory' } } },
+                  ...passwords,
+                ],
+                ports: [
+                  { name: PORT_NAMES.client, containerPort: e.ports.client, protocol: 'TCP' },
+                  ...(clustered ? [{ name: PORT_NAMES.cluster, containerPort: e.ports.cluster, protocol: 'TCP' }] : []),
+                  { name: PORT_NAMES.monitor, containerPort: e.ports.monitor, protocol: 'TCP' },
+                ],
+                resources: containerResources(e.resources),
+                securityContext: containerSecurityContext({ user: e.runAsUser, group: e.runAsGroup }),
+                // As upstream's chart: plain health to start; ready once JetStream runs on this
+                // server; restarted only when JetStream is off (not on a cluster-wide problem).
+                startupProbe: httpProbe('/healthz', PORT_NAMES.monitor, { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 90 }),
+                readinessProbe: httpProbe('/healthz?js-server-only=true', PORT_NAMES.monitor, { timeoutSeconds: 5 }),
+                livenessProbe: httpProbe('/healthz?js-enabled-only=true', PORT_NAMES.monitor, { periodSeconds: 30, timeoutSeconds: 5 }),
+                // Lame duck: stop taking clients and move the connected ones away before SIGTERM.
+                lifecycle: { preStop: { exec: { command: ['nats-server', `--signal`, `ldm=${NATS_PID_DIR}/nats.pid`] } } },
+                volumeMounts: [
+                  { name: 'config', mountPath: NATS_CONFIG_DIR, readOnly: true },
+                  { name: 'pid', mountPath: NATS_PID_DIR },
+                  { name: 'data', mountPath: NATS_STORE_DIR },
+                ],
+              },
+              {
+                name: 'exporter',
+                image: e.exporterImage,
+                imagePullPolicy: config.imagePullPolicy,
+                args: [
+                  `-port=${e.ports.metrics}`,
+                  '-varz',
+                  '-jsz=all',
+                  '-healthz_js_enabled_only',
+                  '-prefix=nats',
+                  '-use_internal_server_id',
+                  `http://localhost:${e.ports.monitor}`,
+                ],
+                ports: [{ name: PORT_NAMES.metrics, containerPort: e.ports.metrics, protocol: 'TCP' }],
+                resources: containerResources(e.exporterResources),
+                securityContext: containerSecurityContext({ user: e.runAsUser, group: e.runAsGroup }),
+                // Its only endpoint is /metrics, which queries the server: a TCP check is enough.
+                readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString(PORT_NAMES.metrics) }, periodSeconds: 10, timeoutSeconds: 2 },
+                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString(PORT_NAMES.metrics) }, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 },
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: configMapName } },
+              { name: 'pid', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } },
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels: claimLabels },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              ...(e.storage.storageClassName ? { storageClassName: e.storage.storageClassName } : {}),
+              resources: { requests: { storage: k8s.Quantity.fromString(e.storage.size) } },
+            },
+          },
+        ],
+      },
+    });
+
+    disruptionBudget(this, e.name, labels, selector);
+
+    const jobs: Identity[] = [natsJobIdentity(config, 'streams'), ...(e.smoke.enabled && smokePair(config) ? [natsJobIdentity(config, 'smoke')] : [])];
+    const scraper = prometheusScraper(config);
+    new AllowPolicy(this, 'network-policy', {
+      name: e.name,
+      labels,
+      podSelector: selector,
+      ingress: [
+        { from: [...eventServices(config).map((s) => podPeer(microservicePods(s))), ...jobs.map((j) => podPeer(selectorLabels(j)))], ports: [tcp(e.ports.client)] },
+        ...(clustered ? [{ from: [podPeer(selector)], ports: [tcp(e.ports.cluster)] }] : []),
+        ...(scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(e.ports.metrics)] }] : []),
+      ],
+      // Routes name the other servers by DNS; a single server talks to nobody.
+      egress: clustered ? [dnsEgress(config.cluster.dns), { to: [podPeer(selector)], ports: [tcp(e.ports.cluster)] }] : [],
+    });
+
+    const files = jetStreamFiles(config);
+    new NatsBoxJob(this, 'streams', {
+      config,
+      identity: natsJobIdentity(config, 'streams'),
+      name: `${e.name}-streams-${definitionsHash(files)}`,
+      files,
+      env: [...natsClientEnv(config, ADMIN_USER), { name: 'DEFS', value: '/etc/nats-streams' }],
+      script: STREAMS_SCRIPT,
+    });
+
+    const pair = smokePair(config);
+    if (e.smoke.enabled && pair) {
+      const script = smokeScript();
+      const env: k8s.EnvVar[] = [
+        { name: 'NATS_URL', value: natsClientUrl(config) },
+        { name: 'SUBJECT', value: natsSubject(config, pair.subject) },
+        { name: 'PUB_USER', value: pair.publisher },
+        secretEnv(config, 'PUB_PASSWORD', pair.publisher),
+        { name: 'SUB_USER', value: pair.consumer },
+        secretEnv(config, 'SUB_PASSWORD', pair.consumer),
+      ];
+      new NatsBoxJob(this, 'smoke', {
+        config,
+        identity: natsJobIdentity(config, 'smoke'),
+        name: `${e.name}-smoke-${definitionsHash({ script, env: JSON.stringify(env) })}`,
+        env,
+        script,
+      });
+    }
+  }
+}
+
+/** The first declared consumer and the service that publishes its subject. */
+export function smokePair(config: Config): { publisher: string; consumer: string; subject: string } | undefined {
+  for (const c of eventServices(config)) {
+    for (const { subject } of c.events.consumes) {
+      const p = eventServices(config).find((s) => s.events.publishes.includes(subject));
+      if (p) return { publisher: p.name, consumer: c.name, subject };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Subscribe as the consumer, publish one event as the publisher (JetStream: the stream
+ * acknowledges it), and succeed only when the consumer received it. The event carries a
+ * `Smoke-Test` header: durable consumers see it too and should skip it.
+ */
+function smokeScript(): string {
+  return `set -eu
+timeout 60 nats --user "$SUB_USER" --password "$SUB_PASSWORD" sub "$SUBJECT" --count 1 > /tmp/received &
+sub=$!
+sleep 3
+nats --user "$PUB_USER" --password "$PUB_PASSWORD" pub "$SUBJECT" '{"smoke":true}' --jetstream -H Smoke-Test:true
+wait "$sub"
+grep -q '"smoke":true' /tmp/received
+echo "$PUB_USER published to $SUBJECT and $SUB_USER received it"
+`;
+}
+
+interface NatsBoxJobProps {
+  readonly config: Config;
+  readonly identity: Identity;
+  /** Named by a hash of what it applies: a new definition is a new Job, the same one is unchanged. */
+  readonly name: string;
+  readonly env: k8s.EnvVar[];
+  readonly script: string;
+  /** Files mounted at /etc/nats-streams (an immutable ConfigMap named like the Job). */
+  readonly files?: Record<string, string>;
+}
+
+/** A hardened one-shot nats-box pod that reaches only the bus's client port. */
+class NatsBoxJob extends Construct {
+  constructor(scope: Construct, id: string, props: NatsBoxJobProps) {
+    super(scope, id);
+    const { config, identity } = props;
+    const e = config.events;
+    const labels = recommendedLabels(identity);
+    const sa = ownServiceAccount(this, identity.instance, labels);
+    if (props.files) new k8s.KubeConfigMap(this, 'definitions', { metadata: { name: props.name, labels }, immutable: true, data: props.files });
+    new k8s.KubeJob(this, 'job', {
+      metadata: { name: props.name, labels },
+      spec: {
+        backoffLimit: 4,
+        activeDeadlineSeconds: 900,
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: sa.name,
+            automountServiceAccountToken: false,
+            restartPolicy: 'Never',
+            securityContext: podSecurityContext({ user: e.runAsUser, group: e.runAsGroup }),
+            containers: [
+              {
+                name: 'nats-box',
+                image: e.boxImage,
+                imagePullPolicy: config.imagePullPolicy,
+                command: ['/bin/sh', '-c', props.script],
+                // The nats CLI reads NATS_URL / NATS_USER / NATS_PASSWORD, and keeps its state under HOME.
+                env: [...props.env, { name: 'HOME', value: '/tmp' }],
+                resources: containerResources(e.jobResources),
+                securityContext: containerSecurityContext({ user: e.runAsUser, group: e.runAsGroup }),
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(props.files ? [{ name: 'definitions', mountPath: '/etc/nats-streams', readOnly: true }] : [])],
+              },
+            ],
+            volumes: [
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
+              ...(props.files ? [{ name: 'definitions', configMap: { name: props.name } }] : []),
+            ],
+          },
+        },
+      },
+    });
+    new AllowPolicy(this, 'network-policy', {
+      name: identity.instance,
+      labels,
+      podSelector: selectorLabels(identity),
+      ingress: [],
+      egress: [dnsEgress(config.cluster.dns), { to: [podPeer(selectorLabels(natsIdentity(config)))], ports: [tcp(e.ports.client)] }],
+    });
+  }
+}

@@ -1,0 +1,122 @@
+import { createHash } from 'crypto';
+import type { Config } from '../config/schema';
+import { quantityBytes } from '../config/schema/events';
+import { eventServices, natsSubject, streamOf } from './nats-config';
+
+/**
+ * Streams and durable consumers as the JetStream API's own JSON (what `nats stream add --config`
+ * and `nats consumer add --config` read), derived from the configuration. The stream Job applies
+ * them; its name carries a hash of this content, so a changed definition is a new Job and an
+ * unchanged one is nothing new to apply.
+ */
+const NS_PER: Record<string, number> = { s: 1e9, m: 60e9, h: 3600e9, d: 86400e9 };
+
+/** `7d` → nanoseconds (the API's unit for durations). */
+export function durationNanos(d: string): number {
+  const m = /^([0-9]+)(s|m|h|d)$/.exec(d);
+  if (!m) throw new Error(`unsupported duration "${d}"`);
+  return Number(m[1]) * NS_PER[m[2]];
+}
+
+export interface JetStreamStream {
+  readonly name: string;
+  readonly subjects: readonly string[];
+  readonly retention: 'limits';
+  readonly storage: 'file';
+  readonly discard: 'old';
+  readonly max_age: number;
+  readonly max_bytes: number;
+  readonly max_msgs: -1;
+  readonly max_msg_size: -1;
+  readonly max_consumers: -1;
+  readonly num_replicas: number;
+  readonly duplicate_window: number;
+}
+
+export interface JetStreamConsumer {
+  readonly stream: string;
+  readonly config: {
+    readonly durable_name: string;
+    readonly filter_subject: string;
+    readonly ack_policy: 'explicit';
+    readonly deliver_policy: 'all';
+    readonly replay_policy: 'instant';
+    readonly ack_wait: number;
+    readonly max_ack_pending: number;
+  };
+}
+
+/** How long a pulled message may stay unacknowledged before it is delivered again. */
+export const ACK_WAIT = '30s';
+/** Window in which a repeated Nats-Msg-Id is dropped as a duplicate. */
+export const DUPLICATE_WINDOW = '2m';
+
+export function jetStreamStreams(config: Config): JetStreamStream[] {
+  return config.events.streams.map((s) => ({
+    name: s.name,
+    subjects: s.subjects.map((x) => natsSubject(config, x)),
+    retention: 'limits',
+    storage: 'file',
+    discard: 'old',
+    max_age: durationNanos(s.maxAge),
+    max_bytes: quantityBytes(s.maxBytes),
+    max_msgs: -1,
+    max_msg_size: -1,
+    max_consumers: -1,
+    num_replicas: s.replicas,
+    duplicate_window: durationNanos(DUPLICATE_WINDOW),
+  }));
+}
+
+/** One pull consumer per declared `consumes` entry. */
+export function jetStreamConsumers(config: Config): JetStreamConsumer[] {
+  return eventServices(config).flatMap((svc) =>
+    svc.events.consumes.map((c) => ({
+      stream: streamOf(config, c.subject),
+      config: {
+        durable_name: c.durable,
+        filter_subject: natsSubject(config, c.subject),
+        ack_policy: 'explicit' as const,
+        deliver_policy: 'all' as const,
+        replay_policy: 'instant' as const,
+        ack_wait: durationNanos(ACK_WAIT),
+        max_ack_pending: 1000,
+      },
+    })),
+  );
+}
+
+/** ConfigMap data: `stream-<NAME>.json` and `consumer-<STREAM>-<durable>.json`, sorted by key. */
+export function jetStreamFiles(config: Config): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const s of jetStreamStreams(config)) files[`stream-${s.name}.json`] = JSON.stringify(s, null, 2) + '\n';
+  for (const c of jetStreamConsumers(config)) files[`consumer-${c.stream}-${c.config.durable_name}.json`] = JSON.stringify(c.config, null, 2) + '\n';
+  return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Short content hash: the stream Job and its ConfigMap are named by it. */
+export function definitionsHash(files: Record<string, string>): string {
+  return createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 10);
+}
+
+/**
+ * The Job's script (POSIX sh, nats-box). Waits (bounded) for the server, then creates each stream
+ * and consumer, or edits it to the definition when it exists: running it twice changes nothing.
+ */
+export const STREAMS_SCRIPT = `set -eu
+i=0
+until nats account info >/dev/null 2>&1; do
+  i=$((i + 1)); [ "$i" -le 60 ] || { echo "NATS not reachable at $NATS_URL" >&2; exit 1; }
+  sleep 5
+done
+for f in "$DEFS"/stream-*.json; do
+  name=$(basename "$f" .json); name=\${name#stream-}
+  if nats stream info "$name" >/dev/null 2>&1; then nats stream edit "$name" --config "$f" --force; else nats stream add "$name" --config "$f"; fi
+done
+for f in "$DEFS"/consumer-*.json; do
+  [ -e "$f" ] || continue
+  stream=$(basename "$f" .json); stream=\${stream#consumer-}; durable=\${stream#*-}; stream=\${stream%%-*}
+  if nats consumer info "$stream" "$durable" >/dev/null 2>&1; then nats consumer edit "$stream" "$durable" --config "$f" --force; else nats consumer add "$stream" "$durable" --config "$f"; fi
+done
+echo "streams and consumers match their definitions"
+`;
