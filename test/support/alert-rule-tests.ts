@@ -230,6 +230,8 @@ export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFi
     },
   ];
 
+  if (config.services.some((s) => s.datastore.enabled)) tests.push(...datastoreTests(config, alert));
+
   if (config.jenkins.enabled) {
     tests.push(
       {
@@ -251,4 +253,76 @@ export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFi
   }
 
   return { rule_files: [ruleFile], evaluation_interval: '1m', tests };
+}
+
+type Expected = PromtoolTestFile['tests'][number]['alert_rule_test'][number]['exp_alerts'][number];
+
+/** The datastore alerts: series as the annotated-pods job labels a Redis exporter sidecar's. */
+function datastoreTests(config: Config, alert: (name: string, labels: Labels) => Expected): PromtoolTestFile['tests'][number][] {
+  const redis = (service: string, ip: string) => ({
+    job: JOBS.annotatedPods,
+    instance: `${ip}:9121`,
+    namespace: config.namespaces.apps,
+    pod: `${service}-redis-0`,
+    node: 'node-1',
+    service: `${service}-redis`,
+    component: 'datastore',
+  });
+  const [news, webtoon, payment] = [redis('news', '10.0.0.7'), redis('webtoon', '10.0.0.8'), redis('payment', '10.0.0.9')];
+  const pct = config.monitoring.prometheus.alerts.datastoreMemoryPercent;
+  // maxmemory 1000 bytes; used halfway between the threshold and the limit, or at half the threshold.
+  const over = String(Math.round(10 * (pct + (100 - pct) / 2)));
+  const under = String(Math.round(10 * (pct / 2)));
+  return [
+    {
+      name: 'DatastoreDown fires when Redis does not answer its exporter or the exporter cannot be scraped, not while both are up; TargetDown leaves it to this alert',
+      interval: '1m',
+      input_series: [
+        series('up', news, '1x10'),
+        series('redis_up', news, '1x1 0x10'),
+        series('up', webtoon, '0x10'),
+        series('up', payment, '1x10'),
+        series('redis_up', payment, '1x10'),
+      ],
+      alert_rule_test: [
+        { eval_time: '2m', alertname: 'DatastoreDown', exp_alerts: [] },
+        { eval_time: '6m', alertname: 'DatastoreDown', exp_alerts: [alert('DatastoreDown', news), alert('DatastoreDown', webtoon)] },
+        { eval_time: '6m', alertname: 'TargetDown', exp_alerts: [] },
+      ],
+    },
+    {
+      name: 'DatastoreMemoryNearLimit fires above the share of maxmemory, not below it nor without a maxmemory',
+      interval: '1m',
+      input_series: [
+        series('redis_memory_used_bytes', news, `${over}x30`),
+        series('redis_memory_max_bytes', news, '1000x30'),
+        series('redis_memory_used_bytes', payment, `${under}x30`),
+        series('redis_memory_max_bytes', payment, '1000x30'),
+        series('redis_memory_used_bytes', webtoon, `${over}x30`),
+        series('redis_memory_max_bytes', webtoon, '0x30'),
+      ],
+      alert_rule_test: [
+        { eval_time: '10m', alertname: 'DatastoreMemoryNearLimit', exp_alerts: [] },
+        { eval_time: '20m', alertname: 'DatastoreMemoryNearLimit', exp_alerts: [alert('DatastoreMemoryNearLimit', news)] },
+      ],
+    },
+    {
+      name: 'DatastoreEvictingKeys fires while keys keep being evicted, not for a datastore that stopped',
+      interval: '1m',
+      input_series: [series('redis_evicted_keys_total', news, '0+10x30'), series('redis_evicted_keys_total', payment, '0+10x3 30x27')],
+      alert_rule_test: [
+        { eval_time: '10m', alertname: 'DatastoreEvictingKeys', exp_alerts: [] },
+        { eval_time: '20m', alertname: 'DatastoreEvictingKeys', exp_alerts: [alert('DatastoreEvictingKeys', news)] },
+      ],
+    },
+    {
+      name: 'DatastoreRejectingConnections fires once connections are rejected, not while none are',
+      interval: '1m',
+      input_series: [series('redis_rejected_connections_total', news, '0x10 1+1x20'), series('redis_rejected_connections_total', payment, '0x30')],
+      alert_rule_test: [
+        { eval_time: '10m', alertname: 'DatastoreRejectingConnections', exp_alerts: [] },
+        { eval_time: '20m', alertname: 'DatastoreRejectingConnections', exp_alerts: [alert('DatastoreRejectingConnections', news)] },
+      ],
+    },
+  ];
 }
