@@ -30,7 +30,8 @@ export function prometheusEgress(config: Config): k8s.NetworkPolicyEgressRule[] 
   const ns = config.namespaces;
   const m = config.monitoring;
   const inNamespace = (namespace: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
-  const appPorts = [...new Set([...config.services.map((s) => s.port), config.gateway.exporter.port])].sort((a, b) => a - b);
+  const datastoreExporterPorts = config.services.filter((s) => s.datastore.enabled).map((s) => s.datastore.exporter.port);
+  const appPorts = [...new Set([...config.services.map((s) => s.port), config.gateway.exporter.port, ...datastoreExporterPorts])].sort((a, b) => a - b);
   return [
     dnsEgress(config.cluster.dns),
     // The API server (discovery) and the kubelets (kubelet and cAdvisor metrics) run on the nodes'

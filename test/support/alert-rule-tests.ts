@@ -62,6 +62,8 @@ export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFi
   const node = { job: JOBS.nodeExporter, instance: 'node-1', node: 'node-1' };
   const disk = { ...node, device: '/dev/sda1', mountpoint: '/', fstype: 'ext4' };
   const tmp = { ...node, device: 'tmpfs', mountpoint: '/run', fstype: 'tmpfs' };
+  const fuseDisk = { ...node, device: '/dev/sdc1', mountpoint: '/mnt/ntfs', fstype: 'fuseblk' };
+  const lxcfs = { ...node, device: 'lxcfs', mountpoint: '/var/lib/lxcfs', fstype: 'fuse.lxcfs' };
   const jenkinsTarget = { job: JOBS.jenkins, instance: `${config.jenkins.name}.${config.namespaces.ci}:${config.jenkins.port}` };
   const podTarget = { job: JOBS.annotatedPods, instance: '10.0.0.5:9898' };
   const httpLabels = (service: string, path: string, status: string) => ({
@@ -194,6 +196,19 @@ export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFi
         { eval_time: '10m', alertname: 'NodeFilesystemAlmostFull', exp_alerts: [] },
         { eval_time: '20m', alertname: 'NodeFilesystemAlmostFull', exp_alerts: [alert('NodeFilesystemAlmostFull', disk)] },
       ],
+    },
+    {
+      name: 'NodeFilesystemAlmostFull counts a full FUSE-backed disk, not lxcfs (the panel shows the same mounts)',
+      interval: '1m',
+      input_series: [
+        series('node_filesystem_avail_bytes', fuseDisk, '0x30'),
+        series('node_filesystem_size_bytes', fuseDisk, '100x30'),
+        series('node_filesystem_readonly', fuseDisk, '0x30'),
+        series('node_filesystem_avail_bytes', lxcfs, '0x30'),
+        series('node_filesystem_size_bytes', lxcfs, '100x30'),
+        series('node_filesystem_readonly', lxcfs, '0x30'),
+      ],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'NodeFilesystemAlmostFull', exp_alerts: [alert('NodeFilesystemAlmostFull', fuseDisk)] }],
     },
     {
       name: 'NodeMemoryPressure fires while the kubelet reports MemoryPressure, not when it clears',
