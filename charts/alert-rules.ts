@@ -1,10 +1,10 @@
 import type { Config } from '../config/schema';
 import { AlertRule, RuleFile } from '../constructs/prometheus-config';
 import { eventBusAlerts } from './event-bus-alerts';
+import { DATASTORE_COMPONENT } from '../constructs/redis-datastore';
+import { NODE_STORAGE_FSTYPE_MATCHER } from '../monitoring/filesystems';
 import { JOBS } from './prometheus-config';
 
-/** Filesystems that are not node disks: memory-backed, container layers, snapshots. */
-const PSEUDO_FS = 'tmpfs|ramfs|overlay|squashfs|nsfs|fuse.lxcfs';
 /** podinfo's own endpoints, hit by probes and scrapes rather than by users. */
 const NON_USER_PATHS = 'healthz|readyz|metrics';
 
@@ -14,15 +14,17 @@ const NON_USER_PATHS = 'healthz|readyz|metrics';
  */
 export function alertRules(config: Config): AlertRule[] {
   const t = config.monitoring.prometheus.alerts;
-  const fs = `fstype!~"${PSEUDO_FS}"`;
+  const fs = NODE_STORAGE_FSTYPE_MATCHER;
+  // The datastores' Redis exporters, found by the annotated-pods job.
+  const datastore = `job="${JOBS.annotatedPods}", component="${DATASTORE_COMPONENT}"`;
   const requests = (extra: string) =>
     `sum by (namespace, service) (rate(http_request_duration_seconds_count{job="${JOBS.annotatedPods}", component="microservice", path!~"${NON_USER_PATHS}"${extra}}[5m]))`;
 
   const rules: AlertRule[] = [
     {
       alert: 'TargetDown',
-      // Jenkins has its own alert below, with advice that fits it.
-      expr: `up{job!="${JOBS.jenkins}"} == 0`,
+      // Jenkins and the datastores have their own alerts below, with advice that fits them.
+      expr: `up{job!="${JOBS.jenkins}", component!="${DATASTORE_COMPONENT}"} == 0`,
       for: '5m',
       labels: { severity: 'warning' },
       annotations: {
@@ -124,6 +126,8 @@ export function alertRules(config: Config): AlertRule[] {
     },
   ];
 
+  if (config.services.some((s) => s.datastore.enabled)) rules.push(...datastoreRules(datastore, t.datastoreMemoryPercent));
+
   if (config.jenkins.enabled) {
     rules.push({
       alert: 'JenkinsDown',
@@ -139,6 +143,56 @@ export function alertRules(config: Config): AlertRule[] {
   }
   rules.push(...eventBusAlerts(config));
   return rules;
+}
+
+/** The microservices' Redis datastores, through the exporter sidecar in each datastore pod. */
+function datastoreRules(sel: string, memoryPercent: number): AlertRule[] {
+  const which = 'Datastore {{ $labels.namespace }}/{{ $labels.service }}';
+  return [
+    {
+      alert: 'DatastoreDown',
+      // redis_up 0: the exporter runs but Redis does not answer it. up 0: the pod's exporter cannot
+      // be scraped (pod down or unreachable). Either way the owning service has lost its datastore.
+      expr: `redis_up{${sel}} == 0 or up{${sel}} == 0`,
+      for: '3m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: `${which} is down`,
+        description: `${which} (pod {{ $labels.pod }}) has not answered for 3 minutes: Redis is down, restarting or unreachable from its exporter, or the pod cannot be scraped. Check \`kubectl describe pod\` and the redis container log.`,
+      },
+    },
+    {
+      alert: 'DatastoreMemoryNearLimit',
+      // maxmemory 0 means "no limit" in Redis; the datastores always set one, but never divide by it.
+      expr: `redis_memory_used_bytes{${sel}} / (redis_memory_max_bytes{${sel}} > 0) * 100 > ${memoryPercent}`,
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: `${which} is close to its maxmemory`,
+        description: `${which} has used more than ${memoryPercent}% of its maxmemory for 15 minutes: it evicts keys to take new writes. Raise datastore.resources.limits.memory (maxmemory is ¾ of it).`,
+      },
+    },
+    {
+      alert: 'DatastoreEvictingKeys',
+      expr: `increase(redis_evicted_keys_total{${sel}}[5m]) > 0`,
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: `${which} keeps evicting keys`,
+        description: `${which} has been evicting keys for 15 minutes to stay under its maxmemory: its data does not fit, and the owning service loses cached entries. Raise datastore.resources.limits.memory.`,
+      },
+    },
+    {
+      alert: 'DatastoreRejectingConnections',
+      expr: `increase(redis_rejected_connections_total{${sel}}[5m]) > 0`,
+      for: '5m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: `${which} rejects connections`,
+        description: `${which} has rejected client connections during the last 5 minutes: it has reached maxclients, so requests of the owning service fail. Look for a client that leaks connections.`,
+      },
+    },
+  ];
 }
 
 function percent(ratio: number): string {

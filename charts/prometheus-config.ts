@@ -54,6 +54,7 @@ export const EXPORTER_JOBS: Readonly<Record<Exporter, readonly string[]>> = {
   podinfo: [JOBS.annotatedPods],
   jenkins: [JOBS.jenkins],
   'nats-exporter': [JOBS.annotatedPods],
+  'redis-exporter': [JOBS.annotatedPods],
 };
 
 /**

@@ -31,8 +31,10 @@ export function prometheusEgress(config: Config): k8s.NetworkPolicyEgressRule[] 
   const ns = config.namespaces;
   const m = config.monitoring;
   const inNamespace = (namespace: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
+  const datastoreExporterPorts = config.services.filter((s) => s.datastore.enabled).map((s) => s.datastore.exporter.port);
+  const eventBusPorts = eventBusDeployed(config) ? [config.events.ports.metrics] : [];
   const appPorts = [
-    ...new Set([...config.services.map((s) => s.port), config.gateway.exporter.port, ...(eventBusDeployed(config) ? [config.events.ports.metrics] : [])]),
+    ...new Set([...config.services.map((s) => s.port), config.gateway.exporter.port, ...datastoreExporterPorts, ...eventBusPorts]),
   ].sort((a, b) => a - b);
   return [
     dnsEgress(config.cluster.dns),

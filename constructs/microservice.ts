@@ -3,7 +3,7 @@ import type { MicroserviceConfig } from '../config/schema/microservices';
 import * as k8s from '../imports/k8s';
 import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } from './labels';
 import { AllowPolicy, ClusterDns, dnsEgress, namespacedPodPeer, podPeer, tcp } from './network';
-import { RedisDatastore } from './redis-datastore';
+import { datastoreName, RedisDatastore } from './redis-datastore';
 import { containerResources } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security';
 import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService, spreadOverNodes } from './workload';
@@ -44,11 +44,12 @@ export class Microservice extends Construct {
 
     if (svc.datastore.enabled) {
       this.datastore = new RedisDatastore(this, 'datastore', {
-        name: `${svc.name}-redis`,
+        name: datastoreName(svc.name),
         datastore: svc.datastore,
         partOf: props.partOf,
         imagePullPolicy: props.imagePullPolicy,
         owner: selector,
+        scraper: props.scraper,
       });
     }
     const cacheUrl = this.datastore

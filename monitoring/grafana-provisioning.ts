@@ -63,7 +63,13 @@ export function datasourceProvisioning(config: Config): DatasourceProvisioning {
         url: prometheusUrl(config),
         isDefault: true,
         editable: false,
-        jsonData: { httpMethod: 'POST', prometheusType: 'Prometheus' },
+        jsonData: {
+          httpMethod: 'POST',
+          prometheusType: 'Prometheus',
+          // Grafana assumes 15s otherwise, and $__rate_interval (at least 4 × this) would be 60s:
+          // two 30s scrapes at best in Prometheus 3's left-open windows, so one late scrape blanks rate().
+          timeInterval: config.monitoring.prometheus.scrapeInterval,
+        },
       },
     ],
   };

@@ -7,7 +7,18 @@
  * Histograms and summaries list the series PromQL names (`_bucket`, `_count`, `_sum`).
  * Names were checked against each project's source or documentation for the pinned version.
  */
-export type Exporter = 'prometheus' | 'prometheus-server' | 'node-exporter' | 'kube-state-metrics' | 'cadvisor' | 'nginx-exporter' | 'podinfo' | 'jenkins' | 'nats-exporter';
+
+export type Exporter =
+  | 'prometheus'
+  | 'prometheus-server'
+  | 'node-exporter'
+  | 'kube-state-metrics'
+  | 'cadvisor'
+  | 'nginx-exporter'
+  | 'podinfo'
+  | 'jenkins'
+  | 'nats-exporter'
+  | 'redis-exporter';
 
 export interface ExporterMetrics {
   /** Where the metrics come from, for a reader checking a name. */
@@ -126,6 +137,22 @@ export const METRIC_CATALOG: Readonly<Record<Exporter, ExporterMetrics>> = {
       'nats_varz_connections',
       'nats_varz_in_msgs',
       'nats_varz_out_msgs',
+    ],
+  },
+  'redis-exporter': {
+    source:
+      'oliver006/redis_exporter exporter/exporter.go (namespace "redis", INFO fields renamed): v1.88.0 in the image; test/redis-exporter.test.ts scrapes Debian 1.69 against a real redis-server',
+    metrics: [
+      'redis_up',
+      'redis_memory_used_bytes',
+      'redis_memory_max_bytes',
+      'redis_evicted_keys_total',
+      'redis_rejected_connections_total',
+      'redis_connected_clients',
+      'redis_commands_processed_total',
+      'redis_keyspace_hits_total',
+      'redis_keyspace_misses_total',
+      'redis_db_keys',
     ],
   },
 };

@@ -1,3 +1,4 @@
+import { memoryBytes } from '../constructs/workload';
 import { configFrom, find, ofKind, synthObjects } from './support/manifests';
 
 const NS = 'container-infra';
@@ -52,9 +53,37 @@ describe('microservices', () => {
 
     const policy = find(objects, 'NetworkPolicy', `${name}-redis`, NS);
     expect(policy.spec.podSelector.matchLabels).toEqual(redis.spec.selector.matchLabels);
-    expect(policy.spec.ingress).toHaveLength(1);
-    expect(policy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: find(objects, 'Deployment', name, NS).spec.selector.matchLabels } }]);
+    // Redis' port from the owning service only; the exporter's port from Prometheus only.
+    const containers = redis.spec.template.spec.containers;
+    const portOf = (container: string, port: string) => containers.find((c: any) => c.name === container).ports.find((p: any) => p.name === port).containerPort;
+    const prometheus = find(objects, 'StatefulSet', 'prometheus', 'monitoring');
+    expect(policy.spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: find(objects, 'Deployment', name, NS).spec.selector.matchLabels } }], ports: [{ protocol: 'TCP', port: portOf('redis', 'redis') }] },
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: prometheus.spec.selector.matchLabels } }],
+        ports: [{ protocol: 'TCP', port: portOf('exporter', 'metrics') }],
+      },
+    ]);
     expect(policy.spec.egress ?? []).toEqual([]);
+  });
+
+  test('without monitoring, a datastore runs no exporter and opens no port to anyone but its owner', () => {
+    const more = synthObjects(configFrom({ monitoring: { enabled: false } }));
+    const redis = find(more, 'StatefulSet', 'news-redis', NS);
+    expect(redis.spec.template.spec.containers.map((c: any) => c.name)).toEqual(['redis']);
+    expect(redis.spec.template.metadata.annotations ?? {}).toEqual({});
+    expect(find(more, 'NetworkPolicy', 'news-redis', NS).spec.ingress).toHaveLength(1);
+  });
+
+  test('the exporter runs the pinned image as its non-root user, hardened, with small requests', () => {
+    const exporter = find(objects, 'StatefulSet', 'news-redis', NS).spec.template.spec.containers.find((c: any) => c.name === 'exporter');
+    expect(exporter.image).toMatch(/^oliver006\/redis_exporter:v\d+\.\d+\.\d+$/);
+    expect(exporter.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 59000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    // One of these per datastore: the default environment's footprint budget allows about 5m / 16Mi each.
+    expect(exporter.resources.requests.cpu).toMatch(/^[1-9]m$/);
+    expect(memoryBytes(exporter.resources.requests.memory)).toBeLessThanOrEqual(16 * 2 ** 20);
+    expect(memoryBytes(exporter.resources.limits.memory)).toBeGreaterThan(memoryBytes(exporter.resources.requests.memory));
+    expect(exporter.readinessProbe.httpGet).toEqual({ path: '/health', port: 'metrics' });
   });
 
   test('a service may reach its own datastore and no other', () => {

@@ -2,8 +2,9 @@ import { alertRules } from '../charts/alert-rules';
 import { CADVISOR_KEEP, EXPORTER_JOBS, JOBS, prometheusConfig } from '../charts/prometheus-config';
 import { dashboardQueries, grafanaDashboards } from '../monitoring/dashboards';
 import { exporterOf } from '../monitoring/metric-catalog';
+import { podLabelMeta } from '../constructs/prometheus-config';
 import { metricNames } from '../monitoring/promql';
-import { configFrom } from './support/manifests';
+import { configFrom, ofKind, synthObjects } from './support/manifests';
 
 // Grafana and the alert rules read what Prometheus collects: tie each query to a scrape job.
 const config = configFrom();
@@ -50,5 +51,48 @@ describe('the microservices dashboard selects by labels the annotated-pods job a
   test('the service label carries the names the dashboard filters on', () => {
     const serviceRule = job.relabel_configs!.find((r) => r.target_label === 'service')!;
     expect(serviceRule.source_labels).toEqual(['__meta_kubernetes_pod_label_app_kubernetes_io_instance']);
+  });
+});
+
+describe('every datastore is scraped, and the dashboard finds it by the labels the scrape attaches', () => {
+  const objects = synthObjects(config);
+  const job = scrape.find((j) => j.job_name === JOBS.annotatedPods)!;
+  const keep = job.relabel_configs!.find((r) => r.action === 'keep' && r.source_labels?.[0] === '__meta_kubernetes_pod_annotation_prometheus_io_scrape')!;
+  const serviceFrom = job.relabel_configs!.find((r) => r.target_label === 'service')!.source_labels![0];
+  const componentFrom = job.relabel_configs!.find((r) => r.target_label === 'component')!.source_labels![0];
+  const podLabel = (pod: any, meta: string) => Object.entries(pod.metadata.labels as Record<string, string>).find(([k]) => podLabelMeta(k) === meta)?.[1];
+  const redisPods = ofKind(objects, 'StatefulSet')
+    .filter((s) => s.spec.template.spec.containers.some((c: any) => c.command?.[0] === 'redis-server'))
+    .map((s) => [s.metadata.name as string, s] as const);
+
+  test('there is a Redis for every service with a datastore', () => {
+    expect(redisPods).toHaveLength(config.services.filter((s) => s.datastore.enabled).length);
+  });
+
+  test.each(redisPods)('%s is discovered by the annotated-pods job, on its exporter port', (_name, sts) => {
+    const pod = sts.spec.template;
+    expect(job.kubernetes_sd_configs![0].namespaces!.names).toContain(sts.metadata.namespace);
+    expect(new RegExp(`^(?:${keep.regex})$`).test(pod.metadata.annotations?.['prometheus.io/scrape'] ?? '')).toBe(true);
+    const exporterPorts = pod.spec.containers.filter((c: any) => c.command?.[0] !== 'redis-server').flatMap((c: any) => c.ports ?? []).map((p: any) => String(p.containerPort));
+    expect(exporterPorts).toContain(pod.metadata.annotations['prometheus.io/port']);
+  });
+
+  test.each(redisPods)('%s: the alerts select its component label and the dashboard its service label', (_name, sts) => {
+    const pod = sts.spec.template;
+    const component = podLabel(pod, componentFrom)!;
+    const service = podLabel(pod, serviceFrom)!;
+    for (const rule of alertRules(config).filter((r) => metricNames(r.expr).some((m) => exporterOf(m) === 'redis-exporter'))) {
+      expect(rule.expr).toContain(`component="${component}"`);
+    }
+    // The dashboard's datastore row selects `service="<…$service…>"`; one value of the variable yields this pod's label.
+    const dashboard = grafanaDashboards(config).find((d) => d.model.title === 'Microservices')!;
+    const redisQueries = dashboardQueries(dashboard.model).filter((q) => metricNames(q).some((m) => exporterOf(m) === 'redis-exporter'));
+    expect(redisQueries.length).toBeGreaterThan(0);
+    const variable = dashboard.model.templating!.list!.find((v) => v.name === 'service')!;
+    const values = String(variable.query).split(',');
+    for (const q of redisQueries) {
+      const selected = /service="([^"]*)"/.exec(q)![1];
+      expect(values.map((v) => selected.replace('$service', v))).toContain(service);
+    }
   });
 });

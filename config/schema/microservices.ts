@@ -4,6 +4,7 @@ import { serviceEvents } from './events';
 
 export const DEFAULT_SERVICE_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.1';
 export const DEFAULT_DATASTORE_IMAGE = 'redis:7.4.6-alpine';
+export const DEFAULT_DATASTORE_EXPORTER_IMAGE = 'oliver006/redis_exporter:v1.88.0';
 
 const autoscaling = z
   .strictObject({
@@ -17,17 +18,37 @@ const autoscaling = z
     path: ['minReplicas'],
   });
 
-const datastore = z.strictObject({
-  /** Each microservice owns its data: a Redis of its own that no other service can reach. */
-  enabled: z.boolean().default(true),
-  image: imageRef.default(DEFAULT_DATASTORE_IMAGE),
-  /** UID/GID the image's redis user has (999:1000 in the official alpine image). */
-  runAsUser: z.number().int().min(1).default(999),
-  runAsGroup: z.number().int().min(1).default(1000),
-  port: port.default(6379),
-  storage: storage.prefault({ size: '1Gi' }),
-  resources: resources.default(res('10m', '16Mi', '64Mi')),
+/**
+ * The Redis exporter sidecar in the datastore's pod (only when monitoring is enabled): it reads
+ * Redis over the pod's loopback, so Prometheus scrapes the exporter and never reaches Redis itself.
+ */
+const datastoreExporter = z.strictObject({
+  image: imageRef.default(DEFAULT_DATASTORE_EXPORTER_IMAGE),
+  /** Metrics port Prometheus scrapes (the exporter's registered default). */
+  port: port.default(9121),
+  /** The image's USER (59000:59000). */
+  runAsUser: z.number().int().min(1).default(59000),
+  runAsGroup: z.number().int().min(1).default(59000),
+  resources: resources.default(res('5m', '16Mi', '48Mi')),
 });
+
+const datastore = z
+  .strictObject({
+    /** Each microservice owns its data: a Redis of its own that no other service can reach. */
+    enabled: z.boolean().default(true),
+    image: imageRef.default(DEFAULT_DATASTORE_IMAGE),
+    /** UID/GID the image's redis user has (999:1000 in the official alpine image). */
+    runAsUser: z.number().int().min(1).default(999),
+    runAsGroup: z.number().int().min(1).default(1000),
+    port: port.default(6379),
+    storage: storage.prefault({ size: '1Gi' }),
+    resources: resources.default(res('10m', '16Mi', '64Mi')),
+    exporter: datastoreExporter.prefault({}),
+  })
+  .refine((d) => d.exporter.port !== d.port, {
+    message: 'must differ from datastore.port: Redis and its exporter share one pod',
+    path: ['exporter', 'port'],
+  });
 
 export const microservice = z.strictObject({
   /** The Service name, the gateway path prefix (`/<name>/`) and the label `app.kubernetes.io/name`. */

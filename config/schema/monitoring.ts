@@ -72,6 +72,8 @@ const prometheus = z
         memoryAvailablePercent: z.number().min(1).max(50).default(10),
         /** Fire when more than this share of a service's requests fail with 5xx (0.05 = 5%). */
         http5xxRatio: z.number().gt(0, 'must be a ratio above 0').max(1, 'must be a ratio of at most 1').default(0.05),
+        /** Fire when a datastore's Redis uses more than this share of its maxmemory, in percent. */
+        datastoreMemoryPercent: z.number().min(50).max(99).default(90),
       })
       .prefault({}),
   })

@@ -1,7 +1,8 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Config } from '../../config/schema';
-import { buildDashboard, graph, Query, single } from './panels';
+import { datastoreName } from '../../constructs/redis-datastore';
+import { buildDashboard, graph, Query, Section, single } from './panels';
 import type { GrafanaDashboard } from './index';
 
 /**
@@ -28,6 +29,8 @@ export function microservicesDashboard(config: Config): GrafanaDashboard {
     expr: `histogram_quantile(${q}, sum by (${by}le) (rate(http_request_duration_seconds_bucket{${sel}}[$__rate_interval])))`,
     legend: by ? `{{service}} p${Math.round(q * 100)}` : `p${Math.round(q * 100)}`,
   });
+
+  const datastore = datastoreSection(`namespace="${ns}", service="${datastoreName('$service')}"`);
 
   return {
     uid: 'container-infra-microservices',
@@ -86,7 +89,38 @@ export function microservicesDashboard(config: Config): GrafanaDashboard {
             ], { width: 8 }),
           ],
         },
+        ...(config.services.some((s) => s.datastore.enabled) ? [datastore] : []),
       ],
     }),
+  };
+}
+
+/** The selected service's Redis, through the exporter sidecar in its pod (empty for a service without one). */
+function datastoreSection(sel: string): Section {
+  const rate = (metric: string) => `sum(rate(${metric}{${sel}}[$__rate_interval]))`;
+  return {
+    title: 'Datastore of $service',
+    panels: [
+      single('Datastore up', 'Whether Redis answers its exporter (1) or not (0).', units.Short, [{ expr: `min(redis_up{${sel}})`, legend: 'up' }], { height: 8 }),
+      graph('Datastore memory', 'Memory Redis uses, and its maxmemory: at the line it evicts keys.', units.BytesIEC, [
+        { expr: `sum(redis_memory_used_bytes{${sel}})`, legend: 'used' },
+        { expr: `sum(redis_memory_max_bytes{${sel}})`, legend: 'maxmemory' },
+      ], { width: 9, min: 0 }),
+      graph('Datastore commands', 'Commands per second Redis processed.', units.OpsPerSecond, [{ expr: rate('redis_commands_processed_total'), legend: 'commands' }], { width: 9, min: 0 }),
+      graph('Datastore hit ratio', 'Share of key lookups that found the key.', units.PercentUnit, [
+        {
+          expr: `${rate('redis_keyspace_hits_total')} / (${rate('redis_keyspace_hits_total')} + ${rate('redis_keyspace_misses_total')})`,
+          legend: 'hits',
+        },
+      ], { width: 8, min: 0, max: 1 }),
+      graph('Datastore evictions and rejections', 'Keys evicted to stay under maxmemory, and client connections refused at maxclients, per second.', units.Short, [
+        { expr: rate('redis_evicted_keys_total'), legend: 'evicted keys' },
+        { expr: rate('redis_rejected_connections_total'), legend: 'rejected connections' },
+      ], { width: 8, min: 0 }),
+      graph('Datastore clients and keys', 'Connected clients (the service and the exporter) and keys stored.', units.Short, [
+        { expr: `sum(redis_connected_clients{${sel}})`, legend: 'clients' },
+        { expr: `sum(redis_db_keys{${sel}})`, legend: 'keys' },
+      ], { width: 8, min: 0 }),
+    ],
   };
 }

@@ -63,6 +63,8 @@ export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFi
   const node = { job: JOBS.nodeExporter, instance: 'node-1', node: 'node-1' };
   const disk = { ...node, device: '/dev/sda1', mountpoint: '/', fstype: 'ext4' };
   const tmp = { ...node, device: 'tmpfs', mountpoint: '/run', fstype: 'tmpfs' };
+  const fuseDisk = { ...node, device: '/dev/sdc1', mountpoint: '/mnt/ntfs', fstype: 'fuseblk' };
+  const lxcfs = { ...node, device: 'lxcfs', mountpoint: '/var/lib/lxcfs', fstype: 'fuse.lxcfs' };
   const jenkinsTarget = { job: JOBS.jenkins, instance: `${config.jenkins.name}.${config.namespaces.ci}:${config.jenkins.port}` };
   const podTarget = { job: JOBS.annotatedPods, instance: '10.0.0.5:9898' };
   const httpLabels = (service: string, path: string, status: string) => ({
@@ -197,6 +199,19 @@ export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFi
       ],
     },
     {
+      name: 'NodeFilesystemAlmostFull counts a full FUSE-backed disk, not lxcfs (the panel shows the same mounts)',
+      interval: '1m',
+      input_series: [
+        series('node_filesystem_avail_bytes', fuseDisk, '0x30'),
+        series('node_filesystem_size_bytes', fuseDisk, '100x30'),
+        series('node_filesystem_readonly', fuseDisk, '0x30'),
+        series('node_filesystem_avail_bytes', lxcfs, '0x30'),
+        series('node_filesystem_size_bytes', lxcfs, '100x30'),
+        series('node_filesystem_readonly', lxcfs, '0x30'),
+      ],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'NodeFilesystemAlmostFull', exp_alerts: [alert('NodeFilesystemAlmostFull', fuseDisk)] }],
+    },
+    {
       name: 'NodeMemoryPressure fires while the kubelet reports MemoryPressure, not when it clears',
       interval: '1m',
       input_series: [series('kube_node_status_condition', memCondition, '1x10 0x20'), series('kube_node_status_condition', { ...memCondition, status: 'false' }, '0x10 1x20')],
@@ -231,6 +246,8 @@ export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFi
     },
   ];
 
+  if (config.services.some((s) => s.datastore.enabled)) tests.push(...datastoreTests(config, alert));
+
   if (config.jenkins.enabled) {
     tests.push(
       {
@@ -253,4 +270,76 @@ export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFi
 
   tests.push(...eventBusRuleTests(config, alert));
   return { rule_files: [ruleFile], evaluation_interval: '1m', tests };
+}
+
+type Expected = PromtoolTestFile['tests'][number]['alert_rule_test'][number]['exp_alerts'][number];
+
+/** The datastore alerts: series as the annotated-pods job labels a Redis exporter sidecar's. */
+function datastoreTests(config: Config, alert: (name: string, labels: Labels) => Expected): PromtoolTestFile['tests'][number][] {
+  const redis = (service: string, ip: string) => ({
+    job: JOBS.annotatedPods,
+    instance: `${ip}:9121`,
+    namespace: config.namespaces.apps,
+    pod: `${service}-redis-0`,
+    node: 'node-1',
+    service: `${service}-redis`,
+    component: 'datastore',
+  });
+  const [news, webtoon, payment] = [redis('news', '10.0.0.7'), redis('webtoon', '10.0.0.8'), redis('payment', '10.0.0.9')];
+  const pct = config.monitoring.prometheus.alerts.datastoreMemoryPercent;
+  // maxmemory 1000 bytes; used halfway between the threshold and the limit, or at half the threshold.
+  const over = String(Math.round(10 * (pct + (100 - pct) / 2)));
+  const under = String(Math.round(10 * (pct / 2)));
+  return [
+    {
+      name: 'DatastoreDown fires when Redis does not answer its exporter or the exporter cannot be scraped, not while both are up; TargetDown leaves it to this alert',
+      interval: '1m',
+      input_series: [
+        series('up', news, '1x10'),
+        series('redis_up', news, '1x1 0x10'),
+        series('up', webtoon, '0x10'),
+        series('up', payment, '1x10'),
+        series('redis_up', payment, '1x10'),
+      ],
+      alert_rule_test: [
+        { eval_time: '2m', alertname: 'DatastoreDown', exp_alerts: [] },
+        { eval_time: '6m', alertname: 'DatastoreDown', exp_alerts: [alert('DatastoreDown', news), alert('DatastoreDown', webtoon)] },
+        { eval_time: '6m', alertname: 'TargetDown', exp_alerts: [] },
+      ],
+    },
+    {
+      name: 'DatastoreMemoryNearLimit fires above the share of maxmemory, not below it nor without a maxmemory',
+      interval: '1m',
+      input_series: [
+        series('redis_memory_used_bytes', news, `${over}x30`),
+        series('redis_memory_max_bytes', news, '1000x30'),
+        series('redis_memory_used_bytes', payment, `${under}x30`),
+        series('redis_memory_max_bytes', payment, '1000x30'),
+        series('redis_memory_used_bytes', webtoon, `${over}x30`),
+        series('redis_memory_max_bytes', webtoon, '0x30'),
+      ],
+      alert_rule_test: [
+        { eval_time: '10m', alertname: 'DatastoreMemoryNearLimit', exp_alerts: [] },
+        { eval_time: '20m', alertname: 'DatastoreMemoryNearLimit', exp_alerts: [alert('DatastoreMemoryNearLimit', news)] },
+      ],
+    },
+    {
+      name: 'DatastoreEvictingKeys fires while keys keep being evicted, not for a datastore that stopped',
+      interval: '1m',
+      input_series: [series('redis_evicted_keys_total', news, '0+10x30'), series('redis_evicted_keys_total', payment, '0+10x3 30x27')],
+      alert_rule_test: [
+        { eval_time: '10m', alertname: 'DatastoreEvictingKeys', exp_alerts: [] },
+        { eval_time: '20m', alertname: 'DatastoreEvictingKeys', exp_alerts: [alert('DatastoreEvictingKeys', news)] },
+      ],
+    },
+    {
+      name: 'DatastoreRejectingConnections fires once connections are rejected, not while none are',
+      interval: '1m',
+      input_series: [series('redis_rejected_connections_total', news, '0x10 1+1x20'), series('redis_rejected_connections_total', payment, '0x30')],
+      alert_rule_test: [
+        { eval_time: '10m', alertname: 'DatastoreRejectingConnections', exp_alerts: [] },
+        { eval_time: '20m', alertname: 'DatastoreRejectingConnections', exp_alerts: [alert('DatastoreRejectingConnections', news)] },
+      ],
+    },
+  ];
 }
