@@ -84,3 +84,12 @@ export function jenkinsScrapeTarget(config: Config): { service: string; namespac
     ? { service: config.jenkins.name, namespace: config.namespaces.ci, port: config.jenkins.port, path: config.jenkins.metricsPath }
     : undefined;
 }
+
+/** The auth service (token issuer and validator for the gateway). */
+export function authIdentity(config: Config): Identity {
+  return { name: 'auth', instance: config.auth.name, component: 'auth', partOf: config.partOf, version: imageVersion(config.auth.image) };
+}
+
+export function authPods(config: Config): Labels {
+  return selectorLabels(authIdentity(config));
+}

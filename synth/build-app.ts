@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { AlertmanagerChart } from '../charts/alertmanager';
+import { AuthChart } from '../charts/auth';
 import { KubeStateMetricsChart } from '../charts/kube-state-metrics';
 import { GatewayChart } from '../charts/gateway';
 import { GrafanaChart } from '../charts/grafana';
@@ -25,7 +26,8 @@ export function buildApp(config: Config, outdir: string): App {
     return chart;
   };
   const microservices = after(new MicroservicesChart(app, 'microservices', { config }));
-  after(new GatewayChart(app, 'gateway', { config }), microservices);
+  const auth = config.auth.enabled ? [after(new AuthChart(app, 'auth', { config }))] : [];
+  after(new GatewayChart(app, 'gateway', { config }), microservices, ...auth);
   if (config.monitoring.enabled) {
     const prometheus = after(new PrometheusChart(app, 'prometheus', { config }));
     after(new AlertmanagerChart(app, 'alertmanager', { config }), prometheus);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { routeAuth } from './auth';
 import { dnsLabel, imageRef, port, res, resources, storage } from './common';
 
 export const DEFAULT_SERVICE_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.1';
@@ -55,6 +56,8 @@ export const microservice = z.strictObject({
   /** Extra environment variables for the service container. */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string()).default({}),
   datastore: datastore.prefault({}),
+  /** Whether the gateway requires a token (checked by the auth service) on `/<name>/`, and its scope. */
+  auth: routeAuth.prefault({}),
 });
 export type MicroserviceConfig = z.infer<typeof microservice>;
 
@@ -65,7 +68,7 @@ export const DEFAULT_SERVICES = [
     message: 'webtoon: only this service scales when its traffic spikes',
     autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 70 },
   },
-  { name: 'payment', message: 'payment: isolated, so a failure elsewhere never stops it' },
+  { name: 'payment', message: 'payment: isolated, so a failure elsewhere never stops it', auth: { required: true, scope: 'payment' } },
 ];
 
 export const microservices = z
