@@ -104,15 +104,19 @@ function errorLocation(name: string, status: number, error: string, challenge = 
   return block('location', ['=', `${ERROR_PATH}/${name}`], [
     d('internal'),
     d('default_type', 'application/json'),
-    // The auth service's challenge (RFC 6750), passed on with its decision.
-    ...(challenge && (status === 401 || status === 403) ? [d('add_header', 'WWW-Authenticate', '$auth_www_authenticate', 'always')] : []),
+    // The auth service's challenge (RFC 6750) on 403; auth_request itself passes it on with a 401.
+    ...(challenge && status === 403 ? [d('add_header', 'WWW-Authenticate', '$auth_www_authenticate', 'always')] : []),
     d('return', status, json(status, error)),
   ]);
 }
 
 /** `error_page` for every gateway error; `overrides` sends some codes elsewhere (per location). */
-function errorPages(overrides: Record<number, string> = {}): NginxDirective[] {
-  return GATEWAY_ERRORS.map((e) => d('error_page', e.code, overrides[e.code] ?? `${ERROR_PATH}/${e.code}`));
+function errorPages(overrides: Record<number, { status: number; name: string }> = {}): NginxDirective[] {
+  return GATEWAY_ERRORS.map((e) => {
+    const o = overrides[e.code];
+    // `=status`: without it nginx keeps the original code whatever the error location returns.
+    return o ? d('error_page', e.code, `=${o.status}`, `${ERROR_PATH}/${o.name}`) : d('error_page', e.code, `${ERROR_PATH}/${e.code}`);
+  });
 }
 
 /** A variable name for a route's upstream (`news-api` → `$upstream_news_api`). */
@@ -154,7 +158,7 @@ function routeLocation(r: GatewayRoute): NginxDirective[] {
             d('auth_request_set', '$auth_scopes', '$upstream_http_x_auth_scopes'),
             d('auth_request_set', '$auth_www_authenticate', '$upstream_http_www_authenticate'),
             // auth_request turns an unreachable auth service into 500: fail closed with 503.
-            ...errorPages({ 500: `${ERROR_PATH}/${AUTH_UNAVAILABLE.name}` }),
+            ...errorPages({ 500: AUTH_UNAVAILABLE }),
           ]
         : []),
       d('proxy_pass', `http://${v}`),
