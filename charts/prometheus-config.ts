@@ -53,6 +53,7 @@ export const EXPORTER_JOBS: Readonly<Record<Exporter, readonly string[]>> = {
   'nginx-exporter': [JOBS.annotatedPods],
   podinfo: [JOBS.annotatedPods],
   jenkins: [JOBS.jenkins],
+  'auth-service': [JOBS.annotatedPods],
 };
 
 /**

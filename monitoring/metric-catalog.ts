@@ -7,7 +7,7 @@
  * Histograms and summaries list the series PromQL names (`_bucket`, `_count`, `_sum`).
  * Names were checked against each project's source or documentation for the pinned version.
  */
-export type Exporter = 'prometheus' | 'prometheus-server' | 'node-exporter' | 'kube-state-metrics' | 'cadvisor' | 'nginx-exporter' | 'podinfo' | 'jenkins';
+export type Exporter = 'prometheus' | 'prometheus-server' | 'node-exporter' | 'kube-state-metrics' | 'cadvisor' | 'nginx-exporter' | 'podinfo' | 'jenkins' | 'auth-service';
 
 export interface ExporterMetrics {
   /** Where the metrics come from, for a reader checking a name. */
@@ -107,6 +107,10 @@ export const METRIC_CATALOG: Readonly<Record<Exporter, ExporterMetrics>> = {
       'jenkins_runs_aborted_total',
       'vm_memory_heap_usage',
     ],
+  },
+  'auth-service': {
+    source: 'services/auth/src/server.ts: prom-client counter {endpoint, outcome} and histogram {endpoint}',
+    metrics: ['auth_requests_total', 'auth_request_duration_seconds_bucket', 'auth_request_duration_seconds_count', 'auth_request_duration_seconds_sum'],
   },
 };
 

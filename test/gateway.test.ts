@@ -15,19 +15,35 @@ function locations(config = configFrom()): Map<string, NginxBlock> {
 describe('API gateway', () => {
   const objects = synthObjects();
 
-  test('routes /<service>/ to each service through its Kubernetes DNS name, stripping the prefix', () => {
+  test('routes /<service>/ to each service through its Kubernetes DNS name, resolved at request time, stripping the prefix', () => {
     const config = configFrom();
-    const upstreams = new Map(
-      findDirectives(gatewayNginx(config), 'upstream').map((u) => [u.args[0], findDirectives((u as NginxBlock).children, 'server')[0].args[0]]),
-    );
     const locs = locations(config);
     for (const s of config.services) {
-      const loc = locs.get(`/${s.name}/`);
-      expect(loc).toBeDefined();
-      const proxyPass = findDirectives(loc!.children, 'proxy_pass')[0].args[0];
-      const m = /^http:\/\/([a-z_]+)\/$/.exec(proxyPass);
-      expect(m).not.toBeNull();
-      expect(upstreams.get(m![1])).toBe(`${s.name}.${config.namespaces.apps}.svc.${config.cluster.domain}:${s.port}`);
+      const loc = locs.get(`/${s.name}/`)!;
+      const [variable, target] = findDirectives(loc.children, 'set')[0].args;
+      expect(target).toBe(`${s.name}.${config.namespaces.apps}.svc.${config.cluster.domain}:${s.port}`);
+      expect(findDirectives(loc.children, 'proxy_pass')[0].args).toEqual([`http://${variable}`]);
+      expect(findDirectives(loc.children, 'rewrite')[0].args).toEqual([`^/${s.name}(/.*)$`, '$1', 'break']);
+    }
+    // No upstream block: nginx would resolve its names once at start, and fail to start if one is missing.
+    expect(findDirectives(gatewayNginx(config), 'upstream')).toEqual([]);
+  });
+
+  test('the resolver is the cluster DNS Service by name unless configured', () => {
+    expect(findDirectives(gatewayNginx(configFrom()), 'resolver')[0].args[0]).toBe('kube-dns.kube-system.svc.cluster.local');
+    expect(findDirectives(gatewayNginx(configFrom({ gateway: { resolver: '10.43.0.10' } })), 'resolver')[0].args[0]).toBe('10.43.0.10');
+    const renamed = configFrom({ cluster: { domain: 'corp.local', dns: { namespace: 'dns', service: 'coredns' } } });
+    expect(findDirectives(gatewayNginx(renamed), 'resolver')[0].args[0]).toBe('coredns.dns.svc.corp.local');
+  });
+
+  test('only routes that require a token carry auth_request; every route sets the subject headers itself', () => {
+    const config = configFrom();
+    const locs = locations(config);
+    const authed = config.services.filter((s) => findDirectives(locs.get(`/${s.name}/`)!.children, 'auth_request').length > 0).map((s) => s.name);
+    expect(authed).toEqual(config.services.filter((s) => s.auth.required).map((s) => s.name));
+    for (const s of config.services) {
+      const headers = findDirectives(locs.get(`/${s.name}/`)!.children, 'proxy_set_header').map((h) => h.args[0]);
+      expect(headers).toEqual(expect.arrayContaining(['X-Auth-Subject', 'X-Auth-Scopes']));
     }
   });
 
@@ -82,10 +98,10 @@ describe('API gateway', () => {
     expect(ing.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'gateway', port: { name: 'http' } });
   });
 
-  test('the gateway may call the services and nothing else besides DNS', () => {
+  test('the gateway may call the services and the auth service, and nothing else besides DNS', () => {
     const policy = find(objects, 'NetworkPolicy', 'gateway', NS);
     const peers = policy.spec.egress.flatMap((r: any) => r.to).map((p: any) => p.podSelector.matchLabels);
-    const serviceSelectors = ['news', 'webtoon', 'payment'].map((n) => find(objects, 'Deployment', n, NS).spec.selector.matchLabels);
+    const serviceSelectors = ['news', 'webtoon', 'payment', 'auth'].map((n) => find(objects, 'Deployment', n, NS).spec.selector.matchLabels);
     for (const s of serviceSelectors) expect(peers).toContainEqual(s);
     expect(peers).toHaveLength(serviceSelectors.length + 1); // + the cluster DNS pods
   });
