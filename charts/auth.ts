@@ -14,8 +14,11 @@ import { authIdentity, authPods, gatewayPods, prometheusScraper } from './select
 
 export const AUTH_BUNDLE_DIR = '/app';
 export const AUTH_BUNDLE_FILE = 'auth.js';
-/** Node's heap cap, below the container's memory limit so V8 collects before the kernel kills. */
-const MAX_OLD_SPACE_MIB = 48;
+/**
+ * V8 heap caps, well below the container's memory limit so V8 collects before the kernel kills:
+ * without them Node 24 grew to about 140 MiB resident under concurrent load, with them about 85.
+ */
+const NODE_HEAP_FLAGS = ['--max-old-space-size=32', '--max-semi-space-size=2'];
 /** How long the pod answers while unready after SIGTERM, so endpoints drop it first. */
 const SHUTDOWN_DELAY_MS = 5000;
 
@@ -87,7 +90,7 @@ export class AuthChart extends Chart {
                 image: a.image,
                 imagePullPolicy: config.imagePullPolicy,
                 command: ['node'],
-                args: [`--max-old-space-size=${MAX_OLD_SPACE_MIB}`, `${AUTH_BUNDLE_DIR}/${AUTH_BUNDLE_FILE}`],
+                args: [...NODE_HEAP_FLAGS, `${AUTH_BUNDLE_DIR}/${AUTH_BUNDLE_FILE}`],
                 env: [
                   { name: 'AUTH_CONFIG', value: settingsJson },
                   { name: 'AUTH_SHUTDOWN_DELAY_MS', value: String(SHUTDOWN_DELAY_MS) },

@@ -30,7 +30,7 @@ export function prometheusEgress(config: Config): k8s.NetworkPolicyEgressRule[] 
   const ns = config.namespaces;
   const m = config.monitoring;
   const inNamespace = (namespace: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
-  const appPorts = [...new Set([...config.services.map((s) => s.port), config.gateway.exporter.port])].sort((a, b) => a - b);
+  const appPorts = [...new Set([...config.services.map((s) => s.port), config.gateway.exporter.port, ...(config.auth.enabled ? [config.auth.port] : [])])].sort((a, b) => a - b);
   return [
     dnsEgress(config.cluster.dns),
     // The API server (discovery) and the kubelets (kubelet and cAdvisor metrics) run on the nodes'

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { ConfigError, parseConfig } from '../config/load';
+import { ConfigError, parseConfig, parseConfigFile } from '../config/load';
 import { AUTH_BUNDLE_MODULE, buildAuthBundle, bundleModuleSource } from '../services/auth/build';
 import { AUTH_BUNDLE } from '../services/auth/generated/auth-bundle';
 import { configFrom, find, K8sObject, readManifestDir, synthObjects } from './support/manifests';
@@ -86,6 +86,12 @@ describe('auth service manifests', () => {
     expect(find(objects, 'Service', 'auth', NS).spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
     expect(find(objects, 'PodDisruptionBudget', 'auth', NS).spec.selector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
     expect(pod.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080', 'prometheus.io/path': '/metrics' });
+  });
+
+  test('prod protects payment too and runs two auth pods', () => {
+    const prod = parseConfigFile(path.join(ROOT, 'config', 'environments', 'prod.yaml'));
+    expect(prod.services.filter((s) => s.auth.required).map((s) => [s.name, s.auth.scope])).toEqual([['payment', 'payment']]);
+    expect(prod.auth.replicas).toBe(2);
   });
 
   test('auth disabled: no auth objects, no auth locations in nginx.conf', () => {
