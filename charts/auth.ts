@@ -6,7 +6,7 @@ import { recommendedLabels } from '../constructs/labels';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
-import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService, spreadOverNodes } from '../constructs/workload';
+import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService, spreadOverNodes, surgeRollout } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
 import { AUTH_BUNDLE } from '../services/auth/generated/auth-bundle';
 import type { AuthSettings } from '../services/auth/src/config';
@@ -68,7 +68,7 @@ export class AuthChart extends Chart {
         replicas: a.replicas,
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        strategy: surgeRollout(),
         template: {
           metadata: {
             labels,

@@ -9,7 +9,7 @@ import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../cons
 import { NginxDirective, renderNginx } from '../constructs/nginx-config';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
-import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, spreadOverNodes } from '../constructs/workload';
+import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, spreadOverNodes, surgeRollout } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
 import { authPods, gatewayIdentity, gatewayPods, microservicePods, prometheusScraper, serviceHost } from './selectors';
 
@@ -85,7 +85,7 @@ export class GatewayChart extends Chart {
         replicas: gw.replicas,
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        strategy: surgeRollout(),
         template: {
           metadata: {
             labels,

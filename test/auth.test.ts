@@ -1,22 +1,13 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { ConfigError, parseConfig, parseConfigFile } from '../config/load';
+import { parseConfigFile } from '../config/load';
+import { configErrorFor } from './support/config-errors';
 import { AUTH_BUNDLE_MODULE, buildAuthBundle, bundleModuleSource } from '../services/auth/build';
 import { AUTH_BUNDLE } from '../services/auth/generated/auth-bundle';
 import { configFrom, find, K8sObject, readManifestDir, synthObjects } from './support/manifests';
 
 const NS = 'container-infra';
 const ROOT = path.join(__dirname, '..');
-
-function errorFor(input: unknown): string {
-  try {
-    parseConfig(input, 'bad.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error(`configuration was accepted: ${JSON.stringify(input)}`);
-}
 
 describe('auth service bundle', () => {
   const fresh = buildAuthBundle();
@@ -113,7 +104,7 @@ describe('auth configuration errors name the field', () => {
     ['a too long token lifetime', { auth: { tokenLifetimeSeconds: 100000 } }, /auth\.tokenLifetimeSeconds.*at most 86400/],
     ['a bad resolver', { gateway: { resolver: 'dns server' } }, /gateway\.resolver.*host:port/],
   ])('%s', (_, input, message) => {
-    const text = errorFor(input);
+    const text = configErrorFor(input);
     expect(text).toContain('bad.yaml');
     expect(text).toMatch(message);
   });
