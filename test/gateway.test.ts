@@ -55,6 +55,21 @@ describe('API gateway', () => {
     }
   });
 
+  test('every error nginx itself can produce has a JSON answer with the right status', () => {
+    const server = findDirectives(gatewayNginx(configFrom()), 'server')[0] as NginxBlock;
+    const pages = new Map(server.children.filter((x) => x.name === 'error_page').map((x) => [Number(x.args[0]), x.args.at(-1)!]));
+    const locs = locations();
+    for (const code of [400, 401, 403, 408, 413, 414, 429, 494, 500, 502, 503, 504]) {
+      const target = pages.get(code);
+      expect({ code, target }).toEqual({ code, target: expect.stringMatching(/^\/_errors\//) });
+      const loc = locs.get(`= ${target}`)!;
+      const ret = findDirectives(loc.children, 'return')[0].args;
+      const status = code === 494 ? 400 : code; // nginx's "header too large" is sent as 400
+      expect({ code, status: ret[0], type: findDirectives(loc.children, 'default_type')[0].args[0], internal: findDirectives(loc.children, 'internal').length }).toEqual({ code, status: String(status), type: 'application/json', internal: 1 });
+      expect(JSON.parse(ret[1])).toEqual({ error: expect.any(String), status });
+    }
+  });
+
   test('unknown paths get 404 and /healthz answers 200', () => {
     const locs = locations();
     expect(findDirectives(locs.get('/')!.children, 'return')[0].args[0]).toBe('404');
