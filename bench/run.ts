@@ -217,6 +217,11 @@ function main(): void {
   }
   console.log('\nTargets:', Object.entries(checks).map(([k, ok]) => `${k} ${ok ? 'met' : 'MISSED'}`).join(', '));
   console.log(`Figures written to ${path.relative(process.cwd(), RESULTS)}`);
+
+  // Last case: what the auth check costs (its own script: it runs nginx and the auth bundle).
+  console.log('\nAuth service:');
+  const auth = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'bench-auth.ts')], { cwd: ROOT, stdio: 'inherit' });
+  if (auth.status !== 0) process.exitCode = 1;
 }
 
 main();

@@ -127,6 +127,7 @@ export function alertRules(config: Config): AlertRule[] {
   ];
 
   if (config.services.some((s) => s.datastore.enabled)) rules.push(...datastoreRules(datastore, t.datastoreMemoryPercent));
+  if (config.auth.enabled) rules.push(...authAlertRules(config));
 
   if (config.jenkins.enabled) {
     rules.push({
@@ -190,6 +191,51 @@ function datastoreRules(sel: string, memoryPercent: number): AlertRule[] {
       annotations: {
         summary: `${which} rejects connections`,
         description: `${which} has rejected client connections during the last 5 minutes: it has reached maxclients, so requests of the owning service fail. Look for a client that leaks connections.`,
+      },
+    },
+  ];
+}
+
+/** Validation outcomes that refuse a token (services/auth/src/server.ts). */
+export const AUTH_REJECTED_OUTCOMES = 'missing|invalid|expired|forbidden';
+/** Share of validations failing with a server error, and share of rejected tokens, that alert. */
+export const AUTH_ALERTS = { errorRatio: 0.05, rejectedRatio: 0.5, rejectedPerSecond: 1 } as const;
+
+/** The auth service: down, failing validations, or a wave of rejected tokens. */
+function authAlertRules(config: Config): AlertRule[] {
+  const target = `job="${JOBS.annotatedPods}", namespace="${config.namespaces.apps}", service="${config.auth.name}"`;
+  const validations = (extra: string) => `sum by (namespace, service) (rate(auth_requests_total{${target}, endpoint="validate"${extra}}[5m]))`;
+  return [
+    {
+      alert: 'AuthServiceDown',
+      // absent(): also when every pod is gone from discovery (scaled to zero, Deployment deleted).
+      expr: `sum by (namespace, service) (up{${target}}) == 0 or absent(up{${target}})`,
+      for: '2m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: 'The auth service is down',
+        description:
+          'No auth service pod has answered a Prometheus scrape for 2 minutes. Routes that require a token fail closed (503) until it is back; public routes keep working. Check that the auth Secrets exist (pods wait for them) and `kubectl logs deploy/' + config.auth.name + '`.',
+      },
+    },
+    {
+      alert: 'AuthValidationErrorsHigh',
+      expr: `${validations(', outcome="error"')} / ${validations('')} > ${AUTH_ALERTS.errorRatio}`,
+      for: '10m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: 'The auth service fails token validations',
+        description: `More than ${percent(AUTH_ALERTS.errorRatio)}% of the token checks of {{ $labels.namespace }}/{{ $labels.service }} have ended in a server error for 10 minutes; the gateway answers those requests with 503.`,
+      },
+    },
+    {
+      alert: 'AuthRejectedTokensSpike',
+      expr: `(${validations(`, outcome=~"${AUTH_REJECTED_OUTCOMES}"`)} / ${validations('')} > ${AUTH_ALERTS.rejectedRatio}) and ${validations(`, outcome=~"${AUTH_REJECTED_OUTCOMES}"`)} > ${AUTH_ALERTS.rejectedPerSecond}`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Many requests to protected routes carry no valid token',
+        description: `For 10 minutes more than ${percent(AUTH_ALERTS.rejectedRatio)}% of the token checks of {{ $labels.namespace }}/{{ $labels.service }} (over ${AUTH_ALERTS.rejectedPerSecond}/s) were refused: missing, forged, expired or lacking scope. A client may be using a key removed by a rotation, or someone is guessing tokens.`,
       },
     },
   ];

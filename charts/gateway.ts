@@ -1,16 +1,17 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
+import { AUTH_TOKEN_PATH } from '../config/schema/auth';
 import { checksum } from '../constructs/checksum';
-import { gatewayNginxConfig, GatewayRoute, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
+import { GatewayAuth, gatewayNginxConfig, GatewayRoute, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
 import { recommendedLabels } from '../constructs/labels';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { NginxDirective, renderNginx } from '../constructs/nginx-config';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
-import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, spreadOverNodes } from '../constructs/workload';
+import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, spreadOverNodes, surgeRollout } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
-import { gatewayIdentity, gatewayPods, microservicePods, prometheusScraper, serviceHost } from './selectors';
+import { authPods, gatewayIdentity, gatewayPods, microservicePods, prometheusScraper, serviceHost } from './selectors';
 
 export const NGINX_CONFIG_DIR = '/etc/nginx/gateway';
 export const NGINX_CONFIG_FILE = 'nginx.conf';
@@ -18,7 +19,33 @@ const WRITABLE_DIR = '/tmp';
 
 /** Routes from the service list: `/<service>/…` → `<service>.<namespace>.svc.<domain>:<port>`. */
 export function gatewayRoutes(config: Config): GatewayRoute[] {
-  return config.services.map((s) => ({ prefix: s.name, host: serviceHost(config, s.name, config.namespaces.apps), port: s.port }));
+  return config.services.map((s) => ({
+    prefix: s.name,
+    host: serviceHost(config, s.name, config.namespaces.apps),
+    port: s.port,
+    ...(s.auth.required ? { auth: s.auth.scope !== undefined ? { scope: s.auth.scope } : {} } : {}),
+  }));
+}
+
+/** The auth service as the gateway's nginx sees it, or nothing when it is disabled. */
+export function gatewayAuth(config: Config): GatewayAuth | undefined {
+  if (!config.auth.enabled) return undefined;
+  return {
+    host: serviceHost(config, config.auth.name, config.namespaces.apps),
+    port: config.auth.port,
+    tokenPath: AUTH_TOKEN_PATH,
+    tokenRatePerSecond: config.gateway.tokenRateLimit.perSecond,
+    tokenBurst: config.gateway.tokenRateLimit.burst,
+  };
+}
+
+/**
+ * The DNS server nginx asks at request time. The cluster DNS Service by name by default: its IP
+ * differs between clusters (10.96.0.10 on kubeadm and kind, 10.43.0.10 on k3s, …), while the
+ * name is the same; nginx resolves it once at start through the pod's resolv.conf.
+ */
+export function gatewayResolver(config: Config): string {
+  return config.gateway.resolver ?? serviceHost(config, config.cluster.dns.service, config.cluster.dns.namespace);
 }
 
 export function gatewayNginx(config: Config): NginxDirective[] {
@@ -27,6 +54,8 @@ export function gatewayNginx(config: Config): NginxDirective[] {
     listenPort: config.gateway.port,
     statusPort: config.gateway.statusPort,
     writableDir: WRITABLE_DIR,
+    resolver: gatewayResolver(config),
+    auth: gatewayAuth(config),
   });
 }
 
@@ -56,7 +85,7 @@ export class GatewayChart extends Chart {
         replicas: gw.replicas,
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        strategy: surgeRollout(),
         template: {
           metadata: {
             labels,
@@ -162,6 +191,7 @@ export class GatewayChart extends Chart {
       egress: [
         dnsEgress(config.cluster.dns),
         ...config.services.map((s) => ({ to: [podPeer(microservicePods(s))], ports: [tcp(s.port)] })),
+        ...(config.auth.enabled ? [{ to: [podPeer(authPods(config))], ports: [tcp(config.auth.port)] }] : []),
       ],
     });
   }

@@ -55,6 +55,7 @@ export const EXPORTER_JOBS: Readonly<Record<Exporter, readonly string[]>> = {
   jenkins: [JOBS.jenkins],
   'nats-exporter': [JOBS.annotatedPods],
   'redis-exporter': [JOBS.annotatedPods],
+  'auth-service': [JOBS.annotatedPods],
 };
 
 /**

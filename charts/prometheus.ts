@@ -33,8 +33,9 @@ export function prometheusEgress(config: Config): k8s.NetworkPolicyEgressRule[] 
   const inNamespace = (namespace: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
   const datastoreExporterPorts = config.services.filter((s) => s.datastore.enabled).map((s) => s.datastore.exporter.port);
   const eventBusPorts = eventBusDeployed(config) ? [config.events.ports.metrics] : [];
+  const authPorts = config.auth.enabled ? [config.auth.port] : [];
   const appPorts = [
-    ...new Set([...config.services.map((s) => s.port), config.gateway.exporter.port, ...datastoreExporterPorts, ...eventBusPorts]),
+    ...new Set([...config.services.map((s) => s.port), config.gateway.exporter.port, ...datastoreExporterPorts, ...eventBusPorts, ...authPorts]),
   ].sort((a, b) => a - b);
   return [
     dnsEgress(config.cluster.dns),

@@ -104,3 +104,12 @@ export function natsClientUrl(config: Config): string {
 export function natsJobIdentity(config: Config, job: 'streams' | 'smoke'): Identity {
   return { name: 'nats-box', instance: `${config.events.name}-${job}`, component: 'event-bus-job', partOf: config.partOf, version: imageVersion(config.events.boxImage) };
 }
+
+/** The auth service (token issuer and validator for the gateway). */
+export function authIdentity(config: Config): Identity {
+  return { name: 'auth', instance: config.auth.name, component: 'auth', partOf: config.partOf, version: imageVersion(config.auth.image) };
+}
+
+export function authPods(config: Config): Labels {
+  return selectorLabels(authIdentity(config));
+}

@@ -23,6 +23,11 @@ export function httpProbe(path: string, port: string | number, opts: Partial<k8s
   };
 }
 
+/** Roll one new pod in before an old one goes: capacity never drops during an update. */
+export function surgeRollout(): k8s.DeploymentStrategy {
+  return { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } };
+}
+
 /** Spread replicas over nodes where the cluster has several; never blocks scheduling on one node. */
 export function spreadOverNodes(selector: Labels): k8s.TopologySpreadConstraint[] {
   return [

@@ -18,7 +18,8 @@ export type Exporter =
   | 'podinfo'
   | 'jenkins'
   | 'nats-exporter'
-  | 'redis-exporter';
+  | 'redis-exporter'
+  | 'auth-service';
 
 export interface ExporterMetrics {
   /** Where the metrics come from, for a reader checking a name. */
@@ -154,6 +155,10 @@ export const METRIC_CATALOG: Readonly<Record<Exporter, ExporterMetrics>> = {
       'redis_keyspace_misses_total',
       'redis_db_keys',
     ],
+  },
+  'auth-service': {
+    source: 'services/auth/src/server.ts: prom-client counter {endpoint, outcome} and histogram {endpoint}',
+    metrics: ['auth_requests_total', 'auth_request_duration_seconds_bucket', 'auth_request_duration_seconds_count', 'auth_request_duration_seconds_sum'],
   },
 };
 

@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { AlertmanagerChart } from '../charts/alertmanager';
 import { EventBusChart } from '../charts/event-bus';
+import { AuthChart } from '../charts/auth';
 import { KubeStateMetricsChart } from '../charts/kube-state-metrics';
 import { GatewayChart } from '../charts/gateway';
 import { GrafanaChart } from '../charts/grafana';
@@ -29,7 +30,8 @@ export function buildApp(config: Config, outdir: string): App {
   const microservices = after(new MicroservicesChart(app, 'microservices', { config }));
   // NATS clients reconnect until the bus is up, so it needs no place before the services.
   if (eventBusDeployed(config)) after(new EventBusChart(app, 'event-bus', { config }), microservices);
-  after(new GatewayChart(app, 'gateway', { config }), microservices);
+  const auth = config.auth.enabled ? [after(new AuthChart(app, 'auth', { config }))] : [];
+  after(new GatewayChart(app, 'gateway', { config }), microservices, ...auth);
   if (config.monitoring.enabled) {
     const prometheus = after(new PrometheusChart(app, 'prometheus', { config }));
     after(new AlertmanagerChart(app, 'alertmanager', { config }), prometheus);

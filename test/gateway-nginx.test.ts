@@ -1,139 +1,89 @@
-import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { closeSync, openSync, readFileSync } from 'fs';
 import * as http from 'http';
 import * as net from 'net';
-import { tmpdir } from 'os';
 import * as path from 'path';
 import { gatewayRoutes } from '../charts/gateway';
-import { gatewayNginxConfig, GatewayRoute, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
-import { isBlock, NginxDirective, renderNginx } from '../constructs/nginx-config';
+import { GATEWAY_LIMITS, GatewayRoute, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
+import { NGINX, RunningGateway, startGateway, startStub } from './support/gateway-on-nginx';
+import { request, TIMEOUT_MS } from './support/loopback';
 import { configFrom } from './support/manifests';
 
 /**
  * The generated gateway configuration on a real nginx (Debian's nginx-light, installed in CI by
- * scripts/install-system-packages.sh): the route hosts point at loopback stub servers that answer with their
- * own name and the path they received. Everything listens on 127.0.0.1 on free ports.
+ * scripts/install-system-packages.sh). Route hosts keep their cluster DNS names; a DNS stub answers
+ * for them (see test/support/gateway-on-nginx.ts). Everything listens on 127.0.0.1 on free ports.
  */
-function findNginx(): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin'];
-  return dirs.map((d) => path.join(d, 'nginx')).find((p) => existsSync(p));
-}
-
-const NGINX = findNginx();
 if (!NGINX) {
   if (process.env.CI === 'true') throw new Error('nginx is not installed: CI must run the gateway test (scripts/install-system-packages.sh)');
   console.warn('SKIPPED gateway-on-nginx tests: nginx is not installed (run scripts/install-system-packages.sh)');
 }
 const describeNginx = NGINX ? describe : describe.skip;
 
-const TIMEOUT_MS = 10_000;
-
-function freePort(): Promise<number> {
+/** A raw request: for what an HTTP client library will not send (oversized lines, broken syntax). */
+function raw(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
+    const s = net.connect(port, '127.0.0.1');
+    let out = '';
+    s.setTimeout(3000, () => s.destroy(new Error('raw request timed out')));
+    s.on('data', (c) => {
+      out += c.toString('utf8');
+      // Done at the end of the first response: nginx may linger on a connection it answered early.
+      const end = out.indexOf('\r\n\r\n');
+      const length = Number(/\r\ncontent-length: ([0-9]+)/i.exec(out)?.[1] ?? NaN);
+      if (end >= 0 && Buffer.byteLength(out.slice(end + 4)) >= length) {
+        resolve(out);
+        s.destroy();
+      }
     });
+    s.on('end', () => resolve(out));
+    s.on('close', () => resolve(out));
+    s.on('error', reject);
+    s.end(text);
   });
 }
 
-interface Reply {
-  status: number;
-  body: string;
-  headers: http.IncomingHttpHeaders;
-}
-
-function get(port: number, urlPath: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, timeout: 3000, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${urlPath} timed out`)));
-    req.on('error', reject);
-  });
-}
-
-/** Loopback listens only: the test must not open ports on the machine's interfaces. */
-function onLoopback(directives: readonly NginxDirective[]): NginxDirective[] {
-  return directives.map((x) => {
-    if (isBlock(x)) return { ...x, children: onLoopback(x.children) };
-    if (x.name === 'listen' && /^[0-9]+$/.test(x.args[0])) return { ...x, args: [`127.0.0.1:${x.args[0]}`, ...x.args.slice(1)] };
-    return x;
-  });
+function statusAndJson(response: string): { status: number; contentType: string; body: unknown } {
+  const [head, body] = response.split('\r\n\r\n');
+  const status = Number(/^HTTP\/1\.1 ([0-9]{3})/.exec(head)?.[1]);
+  const contentType = /\r\ncontent-type: ([^\r]+)/i.exec(head)?.[1] ?? '';
+  return { status, contentType, body: JSON.parse(body) };
 }
 
 describeNginx('the gateway nginx.conf on a real nginx', () => {
   const config = configFrom();
   const routes = gatewayRoutes(config);
   const stubs: http.Server[] = [];
-  let nginx: ChildProcess | undefined;
-  let logFile = '';
-  let dir = '';
-  let confFile = '';
-  let port = 0;
-  let statusPort = 0;
+  let gw: RunningGateway;
+  /** A route whose Service does not exist: its name is not in DNS. */
+  const missing: GatewayRoute = { prefix: 'missing', host: `missing.${config.namespaces.apps}.svc.${config.cluster.domain}`, port: 9 };
+  /** A route whose Service exists but answers nothing (a closed port). */
+  let down: GatewayRoute;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'gateway-nginx-'));
-    // nginx drops to an unprivileged worker user when started as root: it must reach its temp dirs.
-    chmodSync(dir, 0o755);
     const stubRoutes: GatewayRoute[] = [];
     for (const r of routes) {
-      const server = http.createServer((req, res) => {
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ upstream: r.prefix, path: req.url, prefixHeader: req.headers['x-forwarded-prefix'] ?? null }));
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      stubs.push(server);
-      stubRoutes.push({ ...r, host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
+      const stub = await startStub(r.prefix);
+      stubs.push(stub.server);
+      // Public routes only here (test/gateway-auth.test.ts runs the protected ones with the auth service).
+      stubRoutes.push({ prefix: r.prefix, host: r.host, port: stub.port });
     }
-    port = await freePort();
-    statusPort = await freePort();
-    const directives = onLoopback(gatewayNginxConfig({ routes: stubRoutes, listenPort: port, statusPort, writableDir: dir }));
-    confFile = path.join(dir, 'nginx.conf');
-    writeFileSync(confFile, renderNginx(directives));
-
-    // A file, not a pipe: nginx opens /dev/stdout and /dev/stderr by name, which fails on a socket.
-    logFile = path.join(dir, 'nginx.log');
-    const fd = openSync(logFile, 'a');
-    nginx = spawn(NGINX!, ['-p', dir, '-c', confFile, '-e', 'stderr', '-g', 'daemon off;'], { stdio: ['ignore', fd, fd] });
-    closeSync(fd);
-    const nginxLog = () => readFileSync(logFile, 'utf8');
-    const deadline = Date.now() + TIMEOUT_MS;
-    for (;;) {
-      if (nginx.exitCode !== null) throw new Error(`nginx exited with ${nginx.exitCode}:\n${nginxLog()}`);
-      try {
-        if ((await get(port, HEALTH_PATH)).status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`nginx did not answer on 127.0.0.1:${port} within ${TIMEOUT_MS} ms:\n${nginxLog()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const closed = await startStub('closed');
+    const closedPort = closed.port;
+    await new Promise<void>((resolve) => closed.server.close(() => resolve()));
+    down = { prefix: 'down', host: `down.${config.namespaces.apps}.svc.${config.cluster.domain}`, port: closedPort };
+    gw = await startGateway({ routes: [...stubRoutes, missing, down], resolvable: [...routes.map((r) => r.host), down.host] });
   }, TIMEOUT_MS * 2);
 
   afterAll(async () => {
-    if (nginx && nginx.exitCode === null) {
-      const exited = new Promise<void>((resolve) => nginx!.once('exit', () => resolve()));
-      nginx.kill('SIGTERM');
-      const timer = setTimeout(() => nginx!.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await gw?.close();
     await Promise.all(stubs.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    if (dir) rmSync(dir, { recursive: true, force: true });
   }, 15_000);
 
-  // With the hosts on loopback: the real Service names resolve only inside the cluster.
   test('nginx -t accepts the generated configuration', () => {
-    const log = path.join(dir, 'nginx-t.log');
+    const log = path.join(gw.dir, 'nginx-t.log');
     const fd = openSync(log, 'w');
-    const r = spawnSync(NGINX!, ['-t', '-p', dir, '-c', confFile, '-e', 'stderr'], { stdio: ['ignore', fd, fd], timeout: TIMEOUT_MS });
+    const r = spawnSync(NGINX!, ['-t', '-p', gw.dir, '-c', gw.confFile, '-e', 'stderr'], { stdio: ['ignore', fd, fd], timeout: TIMEOUT_MS });
     closeSync(fd);
     const out = readFileSync(log, 'utf8');
     expect({ status: r.status, out }).toEqual({ status: 0, out: expect.stringContaining('test is successful') });
@@ -143,33 +93,87 @@ describeNginx('the gateway nginx.conf on a real nginx', () => {
     expect(routes.map((r) => r.prefix)).toEqual(['news', 'webtoon', 'payment']);
   });
 
-  test.each(['news', 'webtoon', 'payment'])('/%s/… reaches its own upstream with the prefix stripped', async (name) => {
-    const reply = await get(port, `/${name}/api/info?x=1`);
+  test.each(['news', 'webtoon', 'payment'])('/%s/… reaches its own upstream, found through DNS at request time, with the prefix stripped', async (name) => {
+    const reply = await request(gw.port, `/${name}/api/info?x=1`);
     expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.body)).toEqual({ upstream: name, path: '/api/info?x=1', prefixHeader: `/${name}` });
+    const body = JSON.parse(reply.body);
+    expect({ upstream: body.upstream, path: body.path, prefix: body.headers['x-forwarded-prefix'] }).toEqual({ upstream: name, path: '/api/info?x=1', prefix: `/${name}` });
+    expect(gw.dns.queries).toContain(`${name}.${config.namespaces.apps}.svc.${config.cluster.domain}`);
   });
 
-  test('the bare prefix redirects to the prefix with a slash', async () => {
-    const reply = await get(port, '/news');
+  test('a POST body reaches the upstream intact', async () => {
+    const body = JSON.stringify({ amount: 42, note: 'ü ✓ "quoted"' });
+    const reply = await request(gw.port, '/news/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(JSON.parse(reply.body)).toMatchObject({ upstream: 'news', method: 'POST', path: '/orders', body });
+  });
+
+  test('the bare prefix redirects relatively and keeps the query string', async () => {
+    const reply = await request(gw.port, '/news?page=2&q=a%20b');
     expect(reply.status).toBe(308);
-    expect(reply.headers.location).toMatch(/\/news\/$/);
+    expect(reply.headers.location).toBe('/news/?page=2&q=a%20b');
+    expect((await request(gw.port, '/news')).headers.location).toBe('/news/');
   });
 
-  test('an unknown path gets 404 and reaches no upstream', async () => {
-    const reply = await get(port, '/unknown/thing');
+  test('a missing Service does not stop nginx: its route answers 502 as JSON, the others keep working', async () => {
+    const reply = await request(gw.port, '/missing/x');
+    expect(reply.status).toBe(502);
+    expect(reply.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(reply.body)).toEqual({ error: 'upstream unavailable', status: 502 });
+    expect((await request(gw.port, '/webtoon/')).status).toBe(200);
+  });
+
+  test('an upstream that refuses connections gets 502 JSON, not nginx HTML', async () => {
+    const reply = await request(gw.port, '/down/x');
+    expect(reply.status).toBe(502);
+    expect(JSON.parse(reply.body)).toEqual({ error: 'upstream unavailable', status: 502 });
+  });
+
+  test('a body over the limit gets 413 JSON', async () => {
+    const reply = await request(gw.port, '/news/upload', { method: 'POST', body: Buffer.alloc(1024 * 1024 + 1, 'a') }).catch((e) => e);
+    // nginx answers before reading the body and may close the connection while it is still sent.
+    if (reply instanceof Error) expect(String(reply)).toMatch(/EPIPE|ECONNRESET/);
+    else expect({ status: reply.status, body: JSON.parse(reply.body) }).toEqual({ status: 413, body: { error: 'request body too large', status: 413 } });
+    const small = await raw(gw.port, `POST /news/upload HTTP/1.1\r\nHost: x\r\nContent-Length: ${2 * 1024 * 1024}\r\nConnection: close\r\n\r\n`);
+    expect(statusAndJson(small)).toEqual({ status: 413, contentType: 'application/json', body: { error: 'request body too large', status: 413 } });
+  });
+
+  test('a URI longer than a header buffer gets 414 JSON', async () => {
+    const out = await raw(gw.port, `GET /news/${'a'.repeat(9000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(statusAndJson(out)).toEqual({ status: 414, contentType: 'application/json', body: { error: 'request URI too long', status: 414 } });
+    expect(GATEWAY_LIMITS.largeClientHeaderBuffers[1]).toBe('8k');
+  });
+
+  test('a header larger than a buffer gets 400 JSON', async () => {
+    const out = await raw(gw.port, `GET /news/ HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(9000)}\r\nConnection: close\r\n\r\n`);
+    expect(statusAndJson(out)).toEqual({ status: 400, contentType: 'application/json', body: { error: 'request header too large', status: 400 } });
+  });
+
+  test('a malformed request gets 400 JSON', async () => {
+    const out = await raw(gw.port, 'GET /news/ HTTP/1.1\r\nHost: x\r\nBroken header line\r\n\r\n');
+    expect(statusAndJson(out)).toEqual({ status: 400, contentType: 'application/json', body: { error: 'bad request', status: 400 } });
+  });
+
+  test('a client cannot spoof the subject headers on a public route', async () => {
+    const reply = await request(gw.port, '/news/', { headers: { 'X-Auth-Subject': 'admin', 'X-Auth-Scopes': 'payment' } });
+    const seen = JSON.parse(reply.body).headers;
+    expect(seen['x-auth-subject']).toBeUndefined();
+    expect(seen['x-auth-scopes']).toBeUndefined();
+  });
+
+  test('an unknown path gets 404 JSON and reaches no upstream', async () => {
+    const reply = await request(gw.port, '/unknown/thing');
     expect(reply.status).toBe(404);
-    expect(reply.body).not.toContain('upstream');
+    expect(JSON.parse(reply.body)).toEqual({ error: 'no route for this path', status: 404 });
   });
 
   test('/healthz answers 200', async () => {
-    const reply = await get(port, HEALTH_PATH);
-    expect(reply.status).toBe(200);
+    expect((await request(gw.port, HEALTH_PATH)).status).toBe(200);
   });
 
   test('stub_status answers on the status port, and not on the public port', async () => {
-    const status = await get(statusPort, STATUS_PATH);
+    const status = await request(gw.statusPort, STATUS_PATH);
     expect(status.status).toBe(200);
     expect(status.body).toMatch(/^Active connections: [0-9]+/);
-    expect((await get(port, STATUS_PATH)).status).toBe(404);
+    expect((await request(gw.port, STATUS_PATH)).status).toBe(404);
   });
 });

@@ -15,19 +15,35 @@ function locations(config = configFrom()): Map<string, NginxBlock> {
 describe('API gateway', () => {
   const objects = synthObjects();
 
-  test('routes /<service>/ to each service through its Kubernetes DNS name, stripping the prefix', () => {
+  test('routes /<service>/ to each service through its Kubernetes DNS name, resolved at request time, stripping the prefix', () => {
     const config = configFrom();
-    const upstreams = new Map(
-      findDirectives(gatewayNginx(config), 'upstream').map((u) => [u.args[0], findDirectives((u as NginxBlock).children, 'server')[0].args[0]]),
-    );
     const locs = locations(config);
     for (const s of config.services) {
-      const loc = locs.get(`/${s.name}/`);
-      expect(loc).toBeDefined();
-      const proxyPass = findDirectives(loc!.children, 'proxy_pass')[0].args[0];
-      const m = /^http:\/\/([a-z_]+)\/$/.exec(proxyPass);
-      expect(m).not.toBeNull();
-      expect(upstreams.get(m![1])).toBe(`${s.name}.${config.namespaces.apps}.svc.${config.cluster.domain}:${s.port}`);
+      const loc = locs.get(`/${s.name}/`)!;
+      const [variable, target] = findDirectives(loc.children, 'set')[0].args;
+      expect(target).toBe(`${s.name}.${config.namespaces.apps}.svc.${config.cluster.domain}:${s.port}`);
+      expect(findDirectives(loc.children, 'proxy_pass')[0].args).toEqual([`http://${variable}`]);
+      expect(findDirectives(loc.children, 'rewrite')[0].args).toEqual([`^/${s.name}(/.*)$`, '$1', 'break']);
+    }
+    // No upstream block: nginx would resolve its names once at start, and fail to start if one is missing.
+    expect(findDirectives(gatewayNginx(config), 'upstream')).toEqual([]);
+  });
+
+  test('the resolver is the cluster DNS Service by name unless configured', () => {
+    expect(findDirectives(gatewayNginx(configFrom()), 'resolver')[0].args[0]).toBe('kube-dns.kube-system.svc.cluster.local');
+    expect(findDirectives(gatewayNginx(configFrom({ gateway: { resolver: '10.43.0.10' } })), 'resolver')[0].args[0]).toBe('10.43.0.10');
+    const renamed = configFrom({ cluster: { domain: 'corp.local', dns: { namespace: 'dns', service: 'coredns' } } });
+    expect(findDirectives(gatewayNginx(renamed), 'resolver')[0].args[0]).toBe('coredns.dns.svc.corp.local');
+  });
+
+  test('only routes that require a token carry auth_request; every route sets the subject headers itself', () => {
+    const config = configFrom();
+    const locs = locations(config);
+    const authed = config.services.filter((s) => findDirectives(locs.get(`/${s.name}/`)!.children, 'auth_request').length > 0).map((s) => s.name);
+    expect(authed).toEqual(config.services.filter((s) => s.auth.required).map((s) => s.name));
+    for (const s of config.services) {
+      const headers = findDirectives(locs.get(`/${s.name}/`)!.children, 'proxy_set_header').map((h) => h.args[0]);
+      expect(headers).toEqual(expect.arrayContaining(['X-Auth-Subject', 'X-Auth-Scopes']));
     }
   });
 
@@ -36,6 +52,21 @@ describe('API gateway', () => {
       const [name, ns] = r.host.split('.');
       const svc = find(objects, 'Service', name, ns);
       expect(svc.spec.ports.map((p: any) => p.port)).toContain(r.port);
+    }
+  });
+
+  test('every error nginx itself can produce has a JSON answer with the right status', () => {
+    const server = findDirectives(gatewayNginx(configFrom()), 'server')[0] as NginxBlock;
+    const pages = new Map(server.children.filter((x) => x.name === 'error_page').map((x) => [Number(x.args[0]), x.args.at(-1)!]));
+    const locs = locations();
+    for (const code of [400, 401, 403, 408, 413, 414, 429, 494, 500, 502, 503, 504]) {
+      const target = pages.get(code);
+      expect({ code, target }).toEqual({ code, target: expect.stringMatching(/^\/_errors\//) });
+      const loc = locs.get(`= ${target}`)!;
+      const ret = findDirectives(loc.children, 'return')[0].args;
+      const status = code === 494 ? 400 : code; // nginx's "header too large" is sent as 400
+      expect({ code, status: ret[0], type: findDirectives(loc.children, 'default_type')[0].args[0], internal: findDirectives(loc.children, 'internal').length }).toEqual({ code, status: String(status), type: 'application/json', internal: 1 });
+      expect(JSON.parse(ret[1])).toEqual({ error: expect.any(String), status });
     }
   });
 
@@ -82,10 +113,10 @@ describe('API gateway', () => {
     expect(ing.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'gateway', port: { name: 'http' } });
   });
 
-  test('the gateway may call the services and nothing else besides DNS', () => {
+  test('the gateway may call the services and the auth service, and nothing else besides DNS', () => {
     const policy = find(objects, 'NetworkPolicy', 'gateway', NS);
     const peers = policy.spec.egress.flatMap((r: any) => r.to).map((p: any) => p.podSelector.matchLabels);
-    const serviceSelectors = ['news', 'webtoon', 'payment'].map((n) => find(objects, 'Deployment', n, NS).spec.selector.matchLabels);
+    const serviceSelectors = ['news', 'webtoon', 'payment', 'auth'].map((n) => find(objects, 'Deployment', n, NS).spec.selector.matchLabels);
     for (const s of serviceSelectors) expect(peers).toContainEqual(s);
     expect(peers).toHaveLength(serviceSelectors.length + 1); // + the cluster DNS pods
   });

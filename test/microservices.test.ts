@@ -121,7 +121,7 @@ describe('microservices', () => {
     expect(find(more, 'Deployment', 'shop', NS).spec.replicas).toBe(2);
     expect(find(more, 'StatefulSet', 'shop-redis', NS)).toBeDefined();
     expect(find(more, 'ConfigMap', 'gateway-nginx', NS).data['nginx.conf']).toContain('location /shop/ {');
-    expect(ofKind(more, 'Deployment').filter((d) => d.metadata.namespace === NS).map((d) => d.metadata.name).sort()).toEqual(['gateway', 'news', 'shop']);
+    expect(ofKind(more, 'Deployment').filter((d) => d.metadata.namespace === NS).map((d) => d.metadata.name).sort()).toEqual(['auth', 'gateway', 'news', 'shop']);
   });
 
   test('a service without a datastore gets no Redis and no datastore egress', () => {

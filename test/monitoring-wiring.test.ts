@@ -36,8 +36,8 @@ describe('every metric a dashboard or alert reads is collected by a scrape job',
 describe('the microservices dashboard selects by labels the annotated-pods job attaches', () => {
   const job = scrape.find((j) => j.job_name === JOBS.annotatedPods)!;
   const targetLabels = new Set((job.relabel_configs ?? []).map((r) => r.target_label).filter((l): l is string => !!l && !l.startsWith('__')));
-  // Labels podinfo's and the nginx exporter's own series carry (see monitoring/metric-catalog.ts sources).
-  const ownLabels = new Set(['method', 'path', 'status', 'le']);
+  // Labels podinfo's, the nginx exporter's and the auth service's own series carry (see monitoring/metric-catalog.ts sources).
+  const ownLabels = new Set(['method', 'path', 'status', 'le', 'endpoint', 'outcome']);
   const dashboard = grafanaDashboards(config).find((d) => d.model.title === 'Microservices')!;
 
   test.each(dashboardQueries(dashboard.model))('%s', (expr) => {

@@ -358,6 +358,9 @@ describe('alert rules', () => {
         'NodeMemoryPressure',
         'PrometheusConfigReloadFailed',
         'JenkinsDown',
+        'AuthServiceDown',
+        'AuthValidationErrorsHigh',
+        'AuthRejectedTokensSpike',
       ]),
     );
     for (const r of rules) {

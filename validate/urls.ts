@@ -32,7 +32,11 @@ const ADDRESS = new RegExp(`(?:([a-z][a-z0-9+.-]*)://)?((?:${LABEL}\\.)+svc(?:\\
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
 
 /** Services every cluster has, that configuration may name although no manifest creates them. */
-export const BUILTIN_SERVICES: ReadonlyArray<{ namespace: string; name: string; ports: number[] }> = [{ namespace: 'default', name: 'kubernetes', ports: [443] }];
+export const BUILTIN_SERVICES: ReadonlyArray<{ namespace: string; name: string; ports: number[] }> = [
+  { namespace: 'default', name: 'kubernetes', ports: [443] },
+  // The cluster DNS Service (CoreDNS keeps the kube-dns name): the gateway's nginx resolver.
+  { namespace: 'kube-system', name: 'kube-dns', ports: [53] },
+];
 
 export function findAddresses(text: string): Array<Omit<ServiceAddress, 'manifest' | 'path' | 'clients'>> {
   const out: Array<Omit<ServiceAddress, 'manifest' | 'path' | 'clients'>> = [];

@@ -18,6 +18,8 @@ export const USER_CREATED: readonly UserCreatedObject[] = [
   { kind: 'Secret', namespace: 'monitoring', name: 'grafana-admin', reason: 'Grafana admin login: a credential, never in dist/; created as docs/grafana.md shows' },
   { kind: 'Secret', namespace: 'monitoring', name: 'alertmanager-receiver', reason: 'Slack/webhook URL of the alert receiver (a credential); created as docs/monitoring.md shows' },
   { kind: 'Secret', namespace: 'container-infra', name: 'nats-credentials', reason: 'NATS passwords of the event bus (admin and one per service that uses events); created as docs/event-bus.md shows' },
+  { kind: 'Secret', namespace: 'container-infra', name: 'auth-clients', reason: 'client secrets of the auth service (credentials); created as the README shows' },
+  { kind: 'Secret', namespace: 'container-infra', name: 'auth-signing-keys', reason: 'token signing keys of the auth service (credentials); created as the README shows' },
   { kind: 'Secret', namespace: 'ci', name: 'jenkins-admin', reason: 'Jenkins admin login: a credential, never in dist/; created as docs/jenkins.md shows' },
 ];
 

@@ -54,5 +54,16 @@ export const gateway = z.strictObject({
     .prefault({}),
   service: service.prefault({}),
   ingress: ingress.prefault({}),
+  /**
+   * DNS server nginx asks for Service addresses at request time, as `host[:port]`. Unset: the
+   * cluster DNS Service by name (`<cluster.dns.service>.<cluster.dns.namespace>.svc.<domain>`),
+   * which nginx resolves once at start through the pod's resolv.conf. Set an IP (such as
+   * "10.96.0.10") if your cluster DNS Service has another name.
+   */
+  resolver: z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, 'must be "host" or "host:port", such as "10.96.0.10" or "kube-dns.kube-system.svc.cluster.local"').optional(),
+  /** Token requests (`POST /auth/token`) allowed per second and client address, and the burst above that. */
+  tokenRateLimit: z
+    .strictObject({ perSecond: z.number().int().min(1).default(5), burst: z.number().int().min(0).default(10) })
+    .prefault({}),
 });
 export type GatewayConfig = z.infer<typeof gateway>;

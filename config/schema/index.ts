@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auth, knownScopes } from './auth';
 import { dnsLabel } from './common';
 import { events } from './events';
 import { checkEvents } from './events-check';
@@ -39,6 +40,8 @@ const cluster = z.strictObject({
   dns: z
     .strictObject({
       namespace: dnsLabel.default('kube-system'),
+      /** The cluster DNS Service (CoreDNS keeps the name kube-dns); the gateway's nginx resolver. */
+      service: dnsLabel.default('kube-dns'),
       podLabels: z.record(z.string(), z.string()).default({ 'k8s-app': 'kube-dns' }),
     })
     .prefault({}),
@@ -55,7 +58,27 @@ export const configSchema = z.strictObject({
   monitoring: monitoring.prefault({}),
   jenkins: jenkins.prefault({}),
   events: events.prefault({}),
-}).superRefine(checkEvents);
+  auth: auth.prefault({}),
+})
+  .superRefine(checkEvents)
+  .superRefine((c, ctx) => {
+    // Route scopes must be ones a client can obtain: a typo would lock the route for everyone.
+    const scopes = knownScopes(c.auth);
+    c.services.forEach((s, i) => {
+      if (s.auth.required && !c.auth.enabled) {
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'auth', 'required'], message: 'needs the auth service: set auth.enabled to true, or required to false' });
+      }
+      if (s.auth.scope !== undefined && !s.auth.required) {
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'auth', 'scope'], message: 'has no effect without required: true' });
+      } else if (s.auth.scope !== undefined && c.auth.enabled && !scopes.has(s.auth.scope)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', i, 'auth', 'scope'],
+          message: `unknown scope "${s.auth.scope}": no client in auth.clients may request it (known: ${[...scopes].sort().join(', ') || 'none'})`,
+        });
+      }
+    });
+  });
 
 /** The one typed configuration every chart reads. */
 export type Config = z.infer<typeof configSchema>;

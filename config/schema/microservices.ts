@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { routeAuth } from './auth';
 import { dnsLabel, imageRef, port, res, resources, storage } from './common';
 import { serviceEvents } from './events';
 
@@ -79,6 +80,8 @@ export const microservice = z.strictObject({
   datastore: datastore.prefault({}),
   /** Subjects it publishes and consumes on the event bus (see config/schema/events.ts). */
   events: serviceEvents.prefault({}),
+  /** Whether the gateway requires a token (checked by the auth service) on `/<name>/`, and its scope. */
+  auth: routeAuth.prefault({}),
 });
 export type MicroserviceConfig = z.infer<typeof microservice>;
 
@@ -91,7 +94,12 @@ export const DEFAULT_SERVICES = [
     // An episode unlocks once its payment completed.
     events: { consumes: [{ subject: 'payment.completed', durable: 'webtoon-unlock' }] },
   },
-  { name: 'payment', message: 'payment: isolated, so a failure elsewhere never stops it', events: { publishes: ['payment.completed'] } },
+  {
+    name: 'payment',
+    message: 'payment: isolated, so a failure elsewhere never stops it',
+    events: { publishes: ['payment.completed'] },
+    auth: { required: true, scope: 'payment' },
+  },
 ];
 
 export const microservices = z

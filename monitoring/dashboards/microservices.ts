@@ -11,6 +11,27 @@ import type { GrafanaDashboard } from './index';
  */
 const REAL_TRAFFIC = 'path!~"metrics|healthz|readyz"';
 
+/** The auth service: token checks by outcome, their latency, tokens issued. */
+function authSection(config: Config) {
+  const auth = `namespace="${config.namespaces.apps}", service="${config.auth.name}"`;
+  return {
+    title: 'Auth service',
+    panels: [
+      single('Auth pods up', 'Auth service pods Prometheus could scrape. At 0, routes that require a token answer 503.', units.Short, [{ expr: `sum(up{${auth}})`, legend: 'up' }], { width: 4 }),
+      graph('Token checks by outcome', 'Validations per second for the gateway, by outcome (valid, missing, invalid, expired, forbidden, error).', units.RequestsPerSecond, [
+        { expr: `sum by (outcome) (rate(auth_requests_total{${auth}, endpoint="validate"}[$__rate_interval]))`, legend: '{{outcome}}' },
+      ], { width: 8, stacked: true }),
+      graph('Token check latency', 'Median and 99th percentile time the auth service takes to answer a check.', units.Seconds, [
+        { expr: `histogram_quantile(0.5, sum by (le) (rate(auth_request_duration_seconds_bucket{${auth}, endpoint="validate"}[$__rate_interval])))`, legend: 'p50' },
+        { expr: `histogram_quantile(0.99, sum by (le) (rate(auth_request_duration_seconds_bucket{${auth}, endpoint="validate"}[$__rate_interval])))`, legend: 'p99' },
+      ], { width: 6, min: 0 }),
+      graph('Tokens issued and refused', 'Token requests per second by outcome (issued, invalid_client, invalid_scope, invalid_request).', units.RequestsPerSecond, [
+        { expr: `sum by (outcome) (rate(auth_requests_total{${auth}, endpoint="token"}[$__rate_interval]))`, legend: '{{outcome}}' },
+      ], { width: 6 }),
+    ],
+  };
+}
+
 /** (b) The microservices: rate, errors and duration of each service, and the gateway in front. */
 export function microservicesDashboard(config: Config): GrafanaDashboard {
   const ns = config.namespaces.apps;
@@ -58,6 +79,7 @@ export function microservicesDashboard(config: Config): GrafanaDashboard {
             ], { width: 6, stacked: true }),
           ],
         },
+        ...(config.auth.enabled ? [authSection(config)] : []),
         {
           title: 'All services',
           panels: [

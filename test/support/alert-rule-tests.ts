@@ -247,6 +247,55 @@ export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFi
   ];
 
   if (config.services.some((s) => s.datastore.enabled)) tests.push(...datastoreTests(config, alert));
+  if (config.auth.enabled) {
+    const authTarget = { job: JOBS.annotatedPods, namespace: apps, service: config.auth.name, component: 'auth' };
+    const validations = (outcome: string, values: string) => series('auth_requests_total', { ...authTarget, pod: 'auth-0', endpoint: 'validate', outcome }, values);
+    const authGroup = { namespace: apps, service: config.auth.name };
+    tests.push(
+      {
+        name: 'AuthServiceDown fires when every auth pod is down, not while one is up',
+        interval: '1m',
+        input_series: [series('up', { ...authTarget, pod: 'auth-0' }, '0x10'), series('up', { ...authTarget, pod: 'auth-1' }, '1x3 0x10')],
+        alert_rule_test: [
+          { eval_time: '3m', alertname: 'AuthServiceDown', exp_alerts: [] },
+          { eval_time: '8m', alertname: 'AuthServiceDown', exp_alerts: [alert('AuthServiceDown', authGroup)] },
+        ],
+      },
+      {
+        name: 'AuthServiceDown fires when the auth pods have vanished',
+        interval: '1m',
+        input_series: [series('up', prom, '1x10')],
+        alert_rule_test: [{ eval_time: '5m', alertname: 'AuthServiceDown', exp_alerts: [alert('AuthServiceDown', { job: JOBS.annotatedPods, namespace: apps, service: config.auth.name })] }],
+      },
+      {
+        name: 'AuthValidationErrorsHigh fires when a tenth of the checks fail, not at 1%',
+        interval: '1m',
+        input_series: [validations('error', '0+6x30'), validations('valid', '0+54x30'), validations('missing', '0+1x30')],
+        alert_rule_test: [
+          { eval_time: '8m', alertname: 'AuthValidationErrorsHigh', exp_alerts: [] },
+          { eval_time: '20m', alertname: 'AuthValidationErrorsHigh', exp_alerts: [alert('AuthValidationErrorsHigh', authGroup)] },
+        ],
+      },
+      {
+        name: 'AuthValidationErrorsHigh stays quiet at 1% errors; AuthRejectedTokensSpike quiet when few requests are refused',
+        interval: '1m',
+        input_series: [validations('error', '0+1x30'), validations('valid', '0+99x30'), validations('invalid', '0+30x30')],
+        alert_rule_test: [
+          { eval_time: '20m', alertname: 'AuthValidationErrorsHigh', exp_alerts: [] },
+          { eval_time: '20m', alertname: 'AuthRejectedTokensSpike', exp_alerts: [] },
+        ],
+      },
+      {
+        name: 'AuthRejectedTokensSpike fires when most checks are refused at a high rate',
+        interval: '1m',
+        input_series: [validations('valid', '0+60x30'), validations('invalid', '0+120x30'), validations('expired', '0+60x30')],
+        alert_rule_test: [
+          { eval_time: '8m', alertname: 'AuthRejectedTokensSpike', exp_alerts: [] },
+          { eval_time: '20m', alertname: 'AuthRejectedTokensSpike', exp_alerts: [alert('AuthRejectedTokensSpike', authGroup)] },
+        ],
+      },
+    );
+  }
 
   if (config.jenkins.enabled) {
     tests.push(

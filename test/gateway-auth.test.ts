@@ -1,0 +1,169 @@
+import * as http from 'http';
+import { gatewayAuth, gatewayRoutes } from '../charts/gateway';
+import { AUTH_TOKEN_PATH } from '../config/schema/auth';
+import { GatewayRoute } from '../constructs/gateway-config';
+import { AuthInstance, CLIENTS, getToken, KEYS, startAuth, writeBundle } from './support/auth-service';
+import { NGINX, RunningGateway, startGateway, startStub } from './support/gateway-on-nginx';
+import { freePort, request, TIMEOUT_MS } from './support/loopback';
+import { configFrom } from './support/manifests';
+
+/**
+ * The issue's proof: the generated nginx.conf on a real nginx, the real auth bundle behind it, stub
+ * upstreams, and the token matrix through the gateway. Default configuration: payment requires a
+ * token with scope "payment", news is public.
+ */
+if (!NGINX) {
+  if (process.env.CI === 'true') throw new Error('nginx is not installed: CI must run the gateway test (scripts/install-system-packages.sh)');
+  console.warn('SKIPPED gateway-auth tests: nginx is not installed (run scripts/install-system-packages.sh)');
+}
+const describeNginx = NGINX ? describe : describe.skip;
+
+describeNginx('protected routes through the gateway and the auth service', () => {
+  const config = configFrom();
+  const stubs: http.Server[] = [];
+  const hits = new Map<string, number>();
+  let bundle: ReturnType<typeof writeBundle>;
+  let auth: AuthInstance | undefined;
+  let authPort = 0;
+  let gw: RunningGateway;
+  const shop = CLIENTS[0];
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+
+  beforeAll(async () => {
+    bundle = writeBundle();
+    authPort = await freePort();
+    // The environment's service names, signing keys "new" (signs) and "old" (still validates).
+    auth = await startAuth(bundle.file, { port: authPort, kids: ['new', 'old'] });
+    const routes: GatewayRoute[] = [];
+    for (const r of gatewayRoutes(config)) {
+      const stub = await startStub(r.prefix);
+      stub.server.on('request', () => hits.set(r.prefix, (hits.get(r.prefix) ?? 0) + 1));
+      stubs.push(stub.server);
+      routes.push({ ...r, port: stub.port });
+    }
+    const gwAuth = { ...gatewayAuth(config)!, port: authPort };
+    gw = await startGateway({ routes, auth: gwAuth, resolvable: [...routes.map((r) => r.host), gwAuth.host] });
+  }, TIMEOUT_MS * 3);
+
+  afterAll(async () => {
+    await gw?.close();
+    await auth?.close();
+    await Promise.all(stubs.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    bundle?.cleanup();
+  }, 20_000);
+
+  test('the default configuration protects payment with its scope and leaves news and webtoon public', () => {
+    expect(gatewayRoutes(config).map((r) => [r.prefix, r.auth])).toEqual([
+      ['news', undefined],
+      ['webtoon', undefined],
+      ['payment', { scope: 'payment' }],
+    ]);
+  });
+
+  test('no token: 401 JSON with a Bearer challenge, and the upstream is never reached', async () => {
+    const before = hits.get('payment') ?? 0;
+    const reply = await request(gw.port, '/payment/api/info');
+    expect(reply.status).toBe(401);
+    expect(reply.headers['content-type']).toBe('application/json');
+    expect(reply.headers['www-authenticate']).toBe('Bearer realm="container-infra"');
+    expect(JSON.parse(reply.body)).toEqual({ error: 'a valid bearer token is required', status: 401 });
+    expect(hits.get('payment') ?? 0).toBe(before);
+  });
+
+  test('garbage and a token of another signing key: 401 invalid_token', async () => {
+    const foreign = await startAuth(bundle.file, { kids: ['new'], keys: { ...KEYS, new: KEYS.foreign } });
+    let forged: string;
+    try {
+      forged = await getToken(foreign.port);
+    } finally {
+      await foreign.close();
+    }
+    for (const token of ['garbage', forged]) {
+      const reply = await request(gw.port, '/payment/', { headers: bearer(token) });
+      expect({ status: reply.status, challenge: reply.headers['www-authenticate'] }).toEqual({ status: 401, challenge: expect.stringContaining('error="invalid_token"') });
+    }
+  }, TIMEOUT_MS);
+
+  test('an expired token: 401', async () => {
+    const shortLived = await startAuth(bundle.file, { kids: ['new', 'old'], settings: { tokenLifetimeSeconds: 1 } });
+    let token: string;
+    try {
+      token = await getToken(shortLived.port);
+    } finally {
+      await shortLived.close();
+    }
+    await new Promise((r) => setTimeout(r, 2100));
+    const reply = await request(gw.port, '/payment/', { headers: bearer(token) });
+    expect(reply.status).toBe(401);
+    expect(reply.headers['www-authenticate']).toMatch(/expired/);
+  }, TIMEOUT_MS);
+
+  test('a token without the route scope: 403 JSON with insufficient_scope', async () => {
+    const reply = await request(gw.port, '/payment/', { headers: bearer(await getToken(authPort, CLIENTS[1])) });
+    expect(reply.status).toBe(403);
+    expect(reply.headers['www-authenticate']).toMatch(/insufficient_scope/);
+    expect(JSON.parse(reply.body)).toEqual({ error: 'the token does not grant access to this route', status: 403 });
+  });
+
+  test('a valid token obtained through the gateway: 200, the subject reaches the upstream, spoofed copies do not', async () => {
+    const token = await getToken(gw.port, shop, AUTH_TOKEN_PATH);
+    const reply = await request(gw.port, '/payment/charge', { headers: { ...bearer(token), 'X-Auth-Subject': 'admin', 'X-Auth-Scopes': 'everything' } });
+    expect(reply.status).toBe(200);
+    const seen = JSON.parse(reply.body);
+    expect({ upstream: seen.upstream, path: seen.path }).toEqual({ upstream: 'payment', path: '/charge' });
+    expect([seen.headers['x-auth-subject'], seen.headers['x-auth-scopes']]).toEqual(['shop', 'payment']);
+  });
+
+  test('a spoofed subject header on a public route is removed', async () => {
+    const seen = JSON.parse((await request(gw.port, '/news/', { headers: { 'X-Auth-Subject': 'admin' } })).body);
+    expect(seen.headers['x-auth-subject']).toBeUndefined();
+  });
+
+  test('a POST body reaches a protected upstream intact (the auth check does not consume it)', async () => {
+    const body = JSON.stringify({ order: 7, amount: '12.50', note: '결제 ✓' });
+    const reply = await request(gw.port, '/payment/orders', { method: 'POST', headers: { ...bearer(await getToken(authPort)), 'content-type': 'application/json' }, body });
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body)).toMatchObject({ method: 'POST', path: '/orders', body });
+  });
+
+  test('key rotation: a token signed with the old key still passes after the new key signs', async () => {
+    const before = await startAuth(bundle.file, { kids: ['old'] });
+    let oldToken: string;
+    try {
+      oldToken = await getToken(before.port);
+    } finally {
+      await before.close();
+    }
+    expect((await request(gw.port, '/payment/', { headers: bearer(oldToken) })).status).toBe(200);
+  }, TIMEOUT_MS);
+
+  test('the token endpoint with a wrong secret: 401 from the auth service', async () => {
+    const reply = await request(gw.port, AUTH_TOKEN_PATH, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('shop:wrong').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    expect(reply.status).toBe(401);
+    expect(JSON.parse(reply.body)).toEqual({ error: 'invalid_client' });
+  });
+
+  test('the token endpoint is rate-limited per client address: 429 JSON', async () => {
+    const burst = config.gateway.tokenRateLimit.burst;
+    const replies = await Promise.all(
+      Array.from({ length: burst + 5 }, () => request(gw.port, AUTH_TOKEN_PATH, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' })),
+    );
+    const limited = replies.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(JSON.parse(limited[0].body)).toEqual({ error: 'too many requests', status: 429 });
+  });
+
+  test('auth service stopped: protected routes fail closed with 503 JSON, public routes keep working', async () => {
+    await auth!.close();
+    auth = undefined;
+    const token = 'x.y.z';
+    const reply = await request(gw.port, '/payment/', { headers: bearer(token), timeoutMs: 3000 });
+    expect(reply.status).toBe(503);
+    expect(JSON.parse(reply.body)).toEqual({ error: 'authentication is unavailable', status: 503 });
+    expect((await request(gw.port, '/news/')).status).toBe(200);
+  });
+});
