@@ -40,9 +40,12 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
   return { findings: sortFindings(findings), notes: schema.notes, objects: manifests.length };
 }
 
-/** Options for a run in CI: missing official definitions are a failure, not a note. */
-export function defaultOptions(env: NodeJS.ProcessEnv = process.env): ValidateOptions {
-  return { requireDefinitions: env.CI === 'true' };
+/**
+ * Options for a command-line or test run. The definitions ship with the project, so a missing one
+ * is a failure everywhere (not only in CI); `env` stays for callers that pass it.
+ */
+export function defaultOptions(_env: NodeJS.ProcessEnv = process.env): ValidateOptions {
+  return { requireDefinitions: true };
 }
 
 export function validateDirectory(dir: string, options: ValidateOptions = defaultOptions()): ValidationReport {
