@@ -1,3 +1,4 @@
+import { performance } from 'perf_hooks';
 import { checkFlows, FlowOptions } from './flows';
 import { Finding, sortFindings } from './findings';
 import { loadManifestDir, Manifest } from './manifests';
@@ -24,18 +25,35 @@ export interface ValidationReport {
   readonly objects: number;
 }
 
+let timings: Record<string, number> = {};
+
+/** Milliseconds each check took in the last validateManifests call (for the benchmark). */
+export function lastTimings(): Record<string, number> {
+  return { ...timings };
+}
+
+function timed<T>(name: string, run: () => T): T {
+  const start = performance.now();
+  try {
+    return run();
+  } finally {
+    timings[name] = performance.now() - start;
+  }
+}
+
 export function validateManifests(manifests: readonly Manifest[], options: ValidateOptions = {}): ValidationReport {
   const userCreated = options.userCreated ?? USER_CREATED;
-  const schema = checkSchemas(manifests, options);
+  timings = {};
+  const schema = timed('schema', () => checkSchemas(manifests, options));
   const findings = [
     ...schema.findings,
-    ...checkNamespaces(manifests),
-    ...checkReferences(manifests, { userCreated }),
-    ...checkUrls(manifests),
-    ...checkFlows(manifests, options),
-    ...checkPodSecurity(manifests),
-    ...checkRbac(manifests, userCreated),
-    ...checkSizes(manifests),
+    ...timed('namespaces', () => checkNamespaces(manifests)),
+    ...timed('references', () => checkReferences(manifests, { userCreated })),
+    ...timed('urls', () => checkUrls(manifests)),
+    ...timed('network-policy', () => checkFlows(manifests, options)),
+    ...timed('pod-security', () => checkPodSecurity(manifests)),
+    ...timed('rbac', () => checkRbac(manifests, userCreated)),
+    ...timed('size', () => checkSizes(manifests)),
   ];
   return { findings: sortFindings(findings), notes: schema.notes, objects: manifests.length };
 }
