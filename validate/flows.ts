@@ -4,9 +4,8 @@ import type { Manifest } from './manifests';
 import { refOf } from './manifests';
 import { Endpoint, EXTERNAL, FlowResult, NetworkPolicyModel } from './network-policy';
 import { discoveredTargets } from './prometheus-discovery';
-import { LabelIndex } from './selector-index';
 import { serviceAddresses, servicesByName } from './urls';
-import { declaredPorts, podName, podTemplates, PodTemplate, resolvePort } from './workloads';
+import { declaredPorts, podName, podsByLabels, podTemplates, PodTemplate, resolvePort } from './workloads';
 
 /**
  * The flows the system needs, derived from the objects themselves, and the check that the
@@ -38,13 +37,6 @@ export interface RequiredFlow {
 
 export const DEFAULT_DNS = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
 export const DEFAULT_PROMETHEUS_LABELS = { 'app.kubernetes.io/name': 'prometheus' };
-
-/** Pod templates by namespace and label, to answer selectors without scanning every pod. */
-export function podsByLabels(pods: readonly PodTemplate[]): LabelIndex<PodTemplate> {
-  const index = new LabelIndex<PodTemplate>();
-  for (const p of pods) index.add(p.namespace, p.labels, p);
-  return index;
-}
 
 export function endpointOf(pod: PodTemplate): Endpoint {
   return { name: podName(pod), namespace: pod.namespace, labels: pod.labels, hostNetwork: pod.spec.hostNetwork === true, ports: declaredPorts(pod) };
