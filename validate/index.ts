@@ -9,13 +9,20 @@ import { checkReferences } from './references';
 import { checkSchemas, SchemaOptions } from './schema';
 import { checkSizes } from './size';
 import { checkUrls } from './urls';
+import { checkContainers } from './containers';
+import { checkDuplicates } from './duplicates';
+import { checkLabels } from './labels';
+import { checkObjectNames } from './object-names';
+import { checkResources } from './resources';
+import { checkSecrets, SecretOptions } from './secrets';
+import { checkSystemNamespaces } from './system-namespaces';
 import { USER_CREATED, UserCreatedObject } from './user-created';
 
 /**
  * The whole validation: everything a cluster and the real tools would object to, over any set of
  * manifests (whatever charts produced them).
  */
-export interface ValidateOptions extends SchemaOptions, FlowOptions {
+export interface ValidateOptions extends SchemaOptions, FlowOptions, SecretOptions {
   readonly userCreated?: readonly UserCreatedObject[];
 }
 
@@ -54,6 +61,13 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     ...timed('pod-security', () => checkPodSecurity(manifests)),
     ...timed('rbac', () => checkRbac(manifests, userCreated)),
     ...timed('size', () => checkSizes(manifests)),
+    ...timed('secrets', () => checkSecrets(manifests, options)),
+    ...timed('duplicates', () => checkDuplicates(manifests)),
+    ...timed('names', () => checkObjectNames(manifests)),
+    ...timed('resources', () => checkResources(manifests)),
+    ...timed('containers', () => checkContainers(manifests)),
+    ...timed('labels', () => checkLabels(manifests)),
+    ...timed('system-namespaces', () => checkSystemNamespaces(manifests)),
   ];
   return { findings: sortFindings(findings), notes: schema.notes, objects: manifests.length };
 }
