@@ -2,7 +2,7 @@ import * as path from 'path';
 import { formatFinding, Finding } from '../validate/findings';
 import { defaultOptions, validateManifests } from '../validate/index';
 import { labelKeyProblem, labelValueProblem } from '../validate/labels';
-import { K8sObject, loadManifestDir, Manifest } from '../validate/manifests';
+import { K8sObject, loadManifestDir, Manifest, parseManifestText } from '../validate/manifests';
 import { compareQuantities, quantityNanos } from '../validate/quantity';
 import { clone } from './support/k8s-fixtures';
 
@@ -178,7 +178,17 @@ describe('rules for mistakes a cluster or a reviewer would catch, planted into d
   });
 });
 
-describe('exact quantities and label syntax', () => {
+describe('exact quantities, label syntax, loading', () => {
+  test('loading reads YAML 1.2 (no timestamps, no merge keys) and reports a duplicate key in the document that has it', () => {
+    const ok = parseManifestText('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  when: 2024-01-01\n  on: yes\n', 'x.yaml');
+    expect(ok.findings).toEqual([]);
+    expect(ok.manifests[0].object.data).toEqual({ when: '2024-01-01', on: 'yes' });
+    const dup = parseManifestText('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  name: c\n', 'x.yaml');
+    expect(dup.manifests.map((m) => m.object.metadata.name)).toEqual(['a']);
+    expect(dup.findings).toEqual([expect.objectContaining({ check: 'load', file: 'x.yaml', message: expect.stringContaining('document 2 is not valid YAML') })]);
+  });
+
+
   test('quantities compare as Kubernetes parses them, rounded up to nano units', () => {
     expect(compareQuantities('100m', '0.1')).toBe(0);
     expect(compareQuantities('1Gi', '1G')).toBe(1);
