@@ -71,19 +71,9 @@ export function configMapReaders(pods: readonly PodTemplate[]): (ns: string, nam
   return (ns, name) => readers.get(`${ns}\u0000${name}`) ?? [];
 }
 
+/** The pods that read ConfigMap `ns/name` (volume, projected volume, envFrom or env). */
 export function consumersOfConfigMap(pods: PodTemplate[], ns: string, name: string): PodTemplate[] {
-  return pods.filter((p) => {
-    if (p.namespace !== ns) return false;
-    const vols = ((p.spec.volumes ?? []) as any[]).some(
-      (v) => v.configMap?.name === name || ((v.projected?.sources ?? []) as any[]).some((s) => s.configMap?.name === name),
-    );
-    const env = containersOf(p).some(
-      ({ container }) =>
-        ((container.envFrom ?? []) as any[]).some((e) => e.configMapRef?.name === name) ||
-        ((container.env ?? []) as any[]).some((e) => e.valueFrom?.configMapKeyRef?.name === name),
-    );
-    return vols || env;
-  });
+  return configMapReaders(pods)(ns, name);
 }
 
 export function serviceAddresses(manifests: readonly Manifest[]): ServiceAddress[] {
