@@ -39,6 +39,22 @@ describe('npm run validate -- DIR', () => {
     expect(out).toContain('zz-bad.k8s.yaml');
   });
 
+  test('a literal Secret fails by default and passes with --allow-literal-secrets', () => {
+    const clean = mkdtempSync(path.join(tmpdir(), 'validate-cli-secret-'));
+    try {
+      for (const f of readdirSync(path.join(ROOT, 'dist'))) writeFileSync(path.join(clean, f), readFileSync(path.join(ROOT, 'dist', f)));
+      writeFileSync(path.join(clean, 'zz-secret.k8s.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: container-infra\nstringData:\n  password: hunter2\n');
+      const strict = runCli(clean);
+      expect(strict.status).toBe(1);
+      expect(strict.out).toMatch(/\[secrets\] zz-secret\.k8s\.yaml · Secret container-infra\/db · stringData/);
+      const allowed = runCli('--allow-literal-secrets', clean);
+      expect(allowed.out).toMatch(/0 findings/);
+      expect(allowed.status).toBe(0);
+    } finally {
+      rmSync(clean, { recursive: true, force: true });
+    }
+  });
+
   test('no directory is a usage error', () => {
     expect(runCli().status).toBe(2);
   });

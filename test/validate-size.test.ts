@@ -10,7 +10,8 @@ describe('object size limits', () => {
     const findings = checkSizes(manifests(configMap('big', { 'a.conf': 'x'.repeat(ANNOTATIONS_LIMIT) })));
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ check: 'size', object: { kind: 'ConfigMap', name: 'big' }, path: 'metadata.annotations' });
-    expect(findings[0].fix).toContain('--server-side');
+    expect(findings[0].message).toContain('needs server-side apply');
+    expect(findings[0].fix).toContain('kubectl apply --server-side');
   });
 
   test('a ConfigMap over 1 MiB of data is reported twice: it cannot be stored at all', () => {

@@ -2,8 +2,10 @@
 import { formatFinding } from './findings';
 import { defaultOptions, validateDirectory } from './index';
 
-const USAGE = `usage: npm run validate -- [--dns-namespace NS] [--dns-label KEY=VALUE]… DIR [DIR…]
+const USAGE = `usage: npm run validate -- [--dns-namespace NS] [--dns-label KEY=VALUE]… [--allow-literal-secrets] DIR [DIR…]
   e.g. npm run validate -- dist
+  --allow-literal-secrets: accept Secrets with data/stringData (only for deliberately encrypted or
+  dummy values; by default a Secret in the manifests is a finding: credentials never go in dist/).
   --dns-namespace, --dns-label: where the cluster DNS pods run, when config cluster.dns is not the
   default (kube-system, k8s-app=kube-dns); used to check DNS egress in NetworkPolicies.`;
 
@@ -11,16 +13,18 @@ interface Args {
   dirs: string[];
   dns?: { namespace: string; labels: Record<string, string> };
   help: boolean;
+  allowLiteralSecrets: boolean;
   error?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { dirs: [], help: false };
+  const args: Args = { dirs: [], help: false, allowLiteralSecrets: false };
   let dnsNamespace: string | undefined;
   const dnsLabels: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') args.help = true;
+    else if (a === '--allow-literal-secrets') args.allowLiteralSecrets = true;
     else if (a === '--dns-namespace') dnsNamespace = argv[++i];
     else if (a === '--dns-label') {
       const [k, v] = (argv[++i] ?? '').split('=');
@@ -49,7 +53,7 @@ function main(argv: string[]): number {
   let total = 0;
   for (const dir of dirs) {
     const started = Date.now();
-    const report = validateDirectory(dir, { ...defaultOptions(), ...(args.dns ? { dns: args.dns } : {}) });
+    const report = validateDirectory(dir, { ...defaultOptions(), ...(args.dns ? { dns: args.dns } : {}), allowLiteralSecrets: args.allowLiteralSecrets });
     for (const n of report.notes) console.warn(`note: ${n}`);
     for (const f of report.findings) console.log(formatFinding(f));
     console.log(`${dir}: ${report.objects} objects, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} (${Date.now() - started} ms)`);

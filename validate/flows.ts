@@ -4,8 +4,8 @@ import type { Manifest } from './manifests';
 import { refOf } from './manifests';
 import { Endpoint, EXTERNAL, FlowResult, NetworkPolicyModel } from './network-policy';
 import { discoveredTargets } from './prometheus-discovery';
-import { serviceAddresses } from './urls';
-import { declaredPorts, podName, podTemplates, PodTemplate, resolvePort } from './workloads';
+import { serviceAddresses, servicesByName } from './urls';
+import { declaredPorts, podName, podsByLabels, podTemplates, PodTemplate, resolvePort } from './workloads';
 
 /**
  * The flows the system needs, derived from the objects themselves, and the check that the
@@ -56,16 +56,17 @@ function dnsEndpoint(dns: { namespace: string; labels: Record<string, string> })
 
 export function requiredFlows(manifests: readonly Manifest[], options: FlowOptions = {}): RequiredFlow[] {
   const pods = podTemplates(manifests);
-  const services = manifests.filter((m) => m.object.kind === 'Service');
+  const podIndex = podsByLabels(pods);
+  const services = servicesByName(manifests);
   const flows: RequiredFlow[] = [];
   const resolvesNames = new Set<PodTemplate>();
   for (const a of serviceAddresses(manifests)) {
     a.clients.forEach((c) => resolvesNames.add(c));
-    const svc = services.find((s) => s.object.metadata.name === a.service && (s.object.metadata.namespace ?? 'default') === a.namespace);
+    const svc = services.get(`${a.namespace}/${a.service}`);
     const selector = svc?.object.spec?.selector as Record<string, string> | undefined;
     if (!svc || !selector) continue;
     const svcPorts = ((svc.object.spec?.ports ?? []) as any[]).filter((p) => a.port === undefined || p.port === a.port);
-    for (const backend of pods.filter((p) => p.namespace === a.namespace && matchesMap(selector, p.labels))) {
+    for (const backend of podIndex.selectMap(a.namespace, selector)) {
       for (const sp of svcPorts) {
         const target = resolvePort(backend, sp.targetPort ?? sp.port, sp.protocol ?? 'TCP');
         if (!target) continue; // references.ts reports the dangling targetPort
@@ -136,13 +137,19 @@ export function checkFlows(manifests: readonly Manifest[], options: FlowOptions 
   }
 
   // Anything else allowed between two workloads of the set is more than the system needs.
+  // Only pods the target's ingress rules can select are candidates (every pod when it accepts anyone).
+  const podIndex = podsByLabels(pods);
+  const order = new Map(pods.map((p, i) => [p, i]));
+  const endpoints = new Map(pods.map((p) => [p, endpointOf(p)]));
   for (const b of pods) {
-    const target = endpointOf(b);
+    const target = endpoints.get(b)!;
     for (const port of declaredPorts(b)) {
       if (model.flow(EXTERNAL, target, port.containerPort, port.protocol).allowed) continue; // public entry point
-      for (const a of pods) {
+      const candidates = model.ingressCandidates(target, port.containerPort, port.protocol, podIndex);
+      const clients = candidates ? [...candidates].sort((x, y) => order.get(x)! - order.get(y)!) : pods;
+      for (const a of clients) {
         if (a.workload === b.workload) continue;
-        const from = endpointOf(a);
+        const from = endpoints.get(a)!;
         if (needed.has(`${from.name}\u0000${target.name}\u0000${port.containerPort}/${port.protocol}`)) continue;
         const r = model.flow(from, target, port.containerPort, port.protocol);
         if (!r.allowed) continue;

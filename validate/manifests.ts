@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import type { Finding, ObjectRef } from './findings';
 
@@ -46,15 +47,31 @@ export function loadManifestDir(dir: string): LoadResult {
   return { manifests, findings };
 }
 
+/**
+ * js-yaml (YAML 1.2 core schema, duplicate keys rejected: the same reading as the yaml package's
+ * default) is about ten times faster on large output, which dominates validating 1000 services.
+ * A file it rejects is read again with the yaml package, whose per-document errors name the document.
+ */
+function fastDocuments(text: string): unknown[] | undefined {
+  try {
+    return loadAll(text, undefined, { schema: CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+}
+
+function carefulDocuments(text: string, file: string, findings: Finding[]): unknown[] {
+  return parseAllDocuments(text, { uniqueKeys: true }).map((doc, i) => {
+    if (doc.errors.length === 0) return doc.toJS();
+    findings.push({ check: 'load', file, message: `document ${i + 1} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, fix: 'regenerate the file with `npx cdk8s synth`' });
+    return undefined;
+  });
+}
+
 export function parseManifestText(text: string, file: string): LoadResult {
   const manifests: Manifest[] = [];
   const findings: Finding[] = [];
-  parseAllDocuments(text, { uniqueKeys: true }).forEach((doc, i) => {
-    if (doc.errors.length > 0) {
-      findings.push({ check: 'load', file, message: `document ${i + 1} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, fix: 'regenerate the file with `npx cdk8s synth`' });
-      return;
-    }
-    const object = doc.toJS();
+  (fastDocuments(text) ?? carefulDocuments(text, file, findings)).forEach((object: any, i) => {
     if (object === null || object === undefined) return;
     if (typeof object !== 'object' || Array.isArray(object) || typeof object.kind !== 'string' || typeof object.apiVersion !== 'string' || typeof object.metadata?.name !== 'string') {
       findings.push({ check: 'load', file, message: `document ${i + 1} is not a Kubernetes object (needs apiVersion, kind and metadata.name)`, fix: 'only Kubernetes objects belong in a manifest directory' });

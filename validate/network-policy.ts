@@ -1,5 +1,6 @@
 import { LabelSelector, matchesSelector } from './label-selector';
 import type { K8sObject, Manifest } from './manifests';
+import type { LabelIndex } from './selector-index';
 
 /**
  * A NetworkPolicy evaluator: given the policies and namespaces of a manifest set, is a flow from
@@ -49,13 +50,54 @@ export interface FlowResult {
   readonly ingress: SideResult;
 }
 
+/**
+ * The policies of one namespace, each filed under the one `key=value` of its podSelector's
+ * matchLabels that the fewest of them share (a pod must carry it to be selected), or under
+ * `anyPod` when it has no matchLabels: finding the policies that select a pod then looks at a
+ * handful of candidates instead of every policy of the namespace.
+ */
+interface NamespacePolicies {
+  readonly anyPod: number[];
+  readonly byPair: Map<string, number[]>;
+}
+
+const pairKey = (k: string, v: string): string => `${k}\u0000${v}`;
+
 export class NetworkPolicyModel {
   private readonly policies: Manifest[];
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
+  private readonly byNamespace = new Map<string, NamespacePolicies>();
+  private readonly selectingCache = new Map<string, Manifest[]>();
 
   constructor(manifests: readonly Manifest[]) {
     this.policies = manifests.filter((m) => m.object.kind === 'NetworkPolicy');
     for (const m of manifests.filter((x) => x.object.kind === 'Namespace')) this.namespaceLabels.set(m.object.metadata.name, m.object.metadata.labels ?? {});
+    const inNamespace = new Map<string, number[]>();
+    this.policies.forEach((m, i) => {
+      const ns = m.object.metadata.namespace ?? 'default';
+      inNamespace.set(ns, [...(inNamespace.get(ns) ?? []), i]);
+    });
+    for (const [ns, indices] of inNamespace) {
+      const count = new Map<string, number>();
+      const pairsOf = (i: number) => Object.entries((this.policies[i].object.spec?.podSelector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => pairKey(k, v));
+      for (const i of indices) for (const p of pairsOf(i)) count.set(p, (count.get(p) ?? 0) + 1);
+      const entry: NamespacePolicies = { anyPod: [], byPair: new Map() };
+      for (const i of indices) {
+        const pairs = pairsOf(i);
+        if (pairs.length === 0) {
+          entry.anyPod.push(i);
+          continue;
+        }
+        const rarest = pairs.reduce((a, b) => (count.get(b)! < count.get(a)! ? b : a));
+        entry.byPair.set(rarest, [...(entry.byPair.get(rarest) ?? []), i]);
+      }
+      this.byNamespace.set(ns, entry);
+    }
+  }
+
+  /** Namespaces the manifests create or put policies in. */
+  knownNamespaces(): string[] {
+    return [...new Set([...this.namespaceLabels.keys(), ...this.byNamespace.keys()])];
   }
 
   labelsOfNamespace(ns: string): Record<string, string> {
@@ -69,14 +111,48 @@ export class NetworkPolicyModel {
     return { allowed: egress.allowed && ingress.allowed, egress, ingress };
   }
 
+  /** The policies of the pod's namespace that select it for `direction`, in manifest order. */
   private selecting(pod: Endpoint, direction: 'Ingress' | 'Egress'): Manifest[] {
     if (pod.namespace === undefined || pod.hostNetwork) return [];
-    return this.policies.filter((m) => {
-      const p = m.object;
-      if ((p.metadata.namespace ?? 'default') !== pod.namespace) return false;
-      if (!matchesSelector(p.spec?.podSelector ?? {}, pod.labels)) return false;
-      return policyTypes(p).includes(direction);
-    });
+    const key = `${direction}\u0000${pod.namespace}\u0000${JSON.stringify(Object.entries(pod.labels).sort())}`;
+    const cached = this.selectingCache.get(key);
+    if (cached) return cached;
+    const ns = this.byNamespace.get(pod.namespace);
+    const candidates = ns ? [...ns.anyPod, ...Object.entries(pod.labels).flatMap(([k, v]) => ns.byPair.get(pairKey(k, v)) ?? [])] : [];
+    const result = [...new Set(candidates)]
+      .sort((a, b) => a - b)
+      .map((i) => this.policies[i])
+      .filter((m) => matchesSelector(m.object.spec?.podSelector ?? {}, pod.labels) && policyTypes(m.object).includes(direction));
+    this.selectingCache.set(key, result);
+    return result;
+  }
+
+  /**
+   * The pods of `pods` that the ingress of `to` could let in on port/protocol: a superset of the
+   * clients model.flow() allows (their egress is not looked at), found through the selectors of
+   * the ingress rules. Undefined when `to` accepts anyone there (not isolated, an ipBlock or an
+   * empty peer list): then every pod is a candidate.
+   */
+  ingressCandidates<T>(to: Endpoint, port: number, protocol: string, pods: LabelIndex<T>): Set<T> | undefined {
+    const policies = this.selecting(to, 'Ingress');
+    if (policies.length === 0) return undefined;
+    const out = new Set<T>();
+    for (const m of policies) {
+      const policyNs = m.object.metadata.namespace ?? 'default';
+      for (const rule of (m.object.spec?.ingress ?? []) as any[]) {
+        const ports = (rule.ports ?? []) as any[];
+        if (ports.length > 0 && !ports.some((x) => portMatches(x, to, port, protocol))) continue;
+        const peers = (rule.from ?? []) as any[];
+        if (peers.length === 0 || peers.some((x) => x.ipBlock)) return undefined;
+        for (const peer of peers) {
+          const namespaces = peer.namespaceSelector
+            ? [...new Set([...pods.namespaces(), ...this.knownNamespaces()])].filter((ns) => matchesSelector(peer.namespaceSelector as LabelSelector, this.labelsOfNamespace(ns)))
+            : [policyNs];
+          for (const ns of namespaces) for (const p of pods.select(ns, (peer.podSelector as LabelSelector | undefined) ?? {})) out.add(p);
+        }
+      }
+    }
+    return out;
   }
 
   private side(pod: Endpoint, direction: 'Ingress' | 'Egress', peer: Endpoint, port: number, protocol: string): SideResult {

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { matchesMap } from './label-selector';
 import type { Manifest } from './manifests';
-import { consumersOfConfigMap } from './urls';
+import { configMapReaders } from './urls';
 import { declaredPorts, podTemplates, PodTemplate } from './workloads';
 
 /**
@@ -44,6 +44,7 @@ function sdJobs(config: any): SdJob[] {
 
 export function discoveredTargets(manifests: readonly Manifest[]): DiscoveredTarget[] {
   const pods = podTemplates(manifests);
+  const readersOf = configMapReaders(pods);
   const out: DiscoveredTarget[] = [];
   for (const m of manifests.filter((x) => x.object.kind === 'ConfigMap')) {
     for (const [key, value] of Object.entries((m.object.data ?? {}) as Record<string, string>)) {
@@ -54,7 +55,7 @@ export function discoveredTargets(manifests: readonly Manifest[]): DiscoveredTar
       } catch {
         continue; // not YAML: not a Prometheus configuration
       }
-      const readers = consumersOfConfigMap(pods, m.object.metadata.namespace ?? 'default', m.object.metadata.name);
+      const readers = readersOf(m.object.metadata.namespace ?? 'default', m.object.metadata.name);
       for (const job of sdJobs(config)) {
         const portNames = (job.relabel_configs ?? [])
           .filter((r) => r.action === 'keep' && (r.source_labels ?? []).join(';') === '__meta_kubernetes_pod_container_port_name' && r.regex)

@@ -1,9 +1,9 @@
 import type { Finding } from './findings';
-import { matchesMap, matchesSelector } from './label-selector';
+import type { LabelIndex } from './selector-index';
 import type { K8sObject, Manifest } from './manifests';
 import { refOf } from './manifests';
 import { isUserCreated, USER_CREATED, UserCreatedObject } from './user-created';
-import { containersOf, declaredPorts, podTemplates, PodTemplate, resolvePort } from './workloads';
+import { containersOf, declaredPorts, podsByLabels, podTemplates, PodTemplate, resolvePort } from './workloads';
 
 /**
  * References the API server accepts but a running system would not: a Service that selects no
@@ -25,19 +25,28 @@ function nsOf(o: K8sObject): string {
 
 class Index {
   readonly pods: PodTemplate[];
+  readonly podIndex: LabelIndex<PodTemplate>;
   private readonly byKey = new Map<string, Manifest>();
+  /** The first HPA aimed at each `kind/namespace/name`. */
+  private readonly autoscalers = new Map<string, Manifest>();
 
   constructor(readonly manifests: readonly Manifest[]) {
     this.pods = podTemplates(manifests);
+    this.podIndex = podsByLabels(this.pods);
     for (const m of manifests) this.byKey.set(`${m.object.kind}/${nsOf(m.object)}/${m.object.metadata.name}`, m);
+    for (const m of manifests.filter((x) => x.object.kind === 'HorizontalPodAutoscaler')) {
+      const ref = m.object.spec?.scaleTargetRef;
+      const key = `${ref?.kind}/${nsOf(m.object)}/${ref?.name}`;
+      if (!this.autoscalers.has(key)) this.autoscalers.set(key, m);
+    }
   }
 
   get(kind: string, namespace: string, name: string): Manifest | undefined {
     return this.byKey.get(`${kind}/${namespace}/${name}`);
   }
 
-  podsIn(namespace: string): PodTemplate[] {
-    return this.pods.filter((p) => p.namespace === namespace);
+  autoscalerOf(w: K8sObject): Manifest | undefined {
+    return this.autoscalers.get(`${w.kind}/${nsOf(w)}/${w.metadata.name}`);
   }
 }
 
@@ -61,7 +70,7 @@ function checkServices(idx: Index): Finding[] {
     const selector = svc.spec?.selector as Record<string, string> | undefined;
     // No selector: endpoints are managed by hand (or ExternalName); nothing to match.
     if (!selector || Object.keys(selector).length === 0 || svc.spec?.type === 'ExternalName') continue;
-    const pods = idx.podsIn(nsOf(svc)).filter((p) => matchesMap(selector, p.labels));
+    const pods = idx.podIndex.selectMap(nsOf(svc), selector);
     if (pods.length === 0) {
       out.push(
         finding(m, 'spec.selector', `selects no pods: no workload in namespace ${nsOf(svc)} has pod labels ${JSON.stringify(selector)}`, 'use selectorLabels() of the workload the Service fronts, or fix the workload\'s pod labels'),
@@ -219,9 +228,7 @@ function checkAutoscalers(idx: Index): Finding[] {
 /** Replica count a workload runs with at least (HPA minReplicas when autoscaled). */
 function replicasOf(idx: Index, w: K8sObject): number | undefined {
   if (w.kind === 'DaemonSet' || w.kind === 'Job' || w.kind === 'CronJob' || w.kind === 'Pod') return undefined;
-  const hpa = idx.manifests.find(
-    (x) => x.object.kind === 'HorizontalPodAutoscaler' && nsOf(x.object) === nsOf(w) && x.object.spec?.scaleTargetRef?.kind === w.kind && x.object.spec?.scaleTargetRef?.name === w.metadata.name,
-  );
+  const hpa = idx.autoscalerOf(w);
   if (hpa) return hpa.object.spec?.minReplicas ?? 1;
   return w.spec?.replicas ?? 1;
 }
@@ -236,7 +243,7 @@ function checkDisruptionBudgets(idx: Index): Finding[] {
   const out: Finding[] = [];
   for (const m of idx.manifests.filter((x) => x.object.kind === 'PodDisruptionBudget')) {
     const pdb = m.object;
-    const pods = idx.podsIn(nsOf(pdb)).filter((p) => matchesSelector(pdb.spec?.selector, p.labels));
+    const pods = idx.podIndex.select(nsOf(pdb), pdb.spec?.selector);
     if (pods.length === 0) {
       out.push(finding(m, 'spec.selector', `selects no pods in namespace ${nsOf(pdb)}`, 'use the selectorLabels() of the workload it protects'));
       continue;

@@ -1,6 +1,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { existsSync, readFileSync } from 'fs';
+import { gunzipSync } from 'zlib';
 import * as path from 'path';
 import type { Finding } from './findings';
 import type { Manifest } from './manifests';
@@ -16,8 +17,19 @@ import { QUANTITY_FORMAT, schemaFindings } from './schema-errors';
  */
 export const DEFAULT_VERSIONS = ['v1.27.0', 'v1.36.0'];
 
-/** `../shared/k8s-schemas` from the project root (this file is in `<root>/validate/`). */
-export const DEFAULT_SCHEMAS_DIR = path.resolve(__dirname, '..', '..', 'shared', 'k8s-schemas');
+/** The definitions shipped with the project (`validate/schemas/`, origin and licence in its README). */
+export const DEFAULT_SCHEMAS_DIR = path.join(__dirname, 'schemas');
+
+/** `<dir>/<version>/_definitions.json.gz` (as shipped) or `_definitions.json` (a folder the user points at). */
+export function definitionsFile(dir: string, version: string): string | undefined {
+  const base = path.join(dir, version, '_definitions.json');
+  return [`${base}.gz`, base].find((f) => existsSync(f));
+}
+
+export function readDefinitions(file: string): { definitions: Record<string, any> } {
+  const bytes = readFileSync(file);
+  return JSON.parse((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
+}
 
 /**
  * Kubernetes' quantity grammar (resource.Quantity): a signed decimal number with an optional
@@ -72,11 +84,12 @@ export function gvkOf(apiVersion: string, kind: string): Gvk {
 const loaded = new Map<string, LoadedVersion>();
 
 function loadVersion(dir: string, version: string): LoadedVersion {
-  const file = path.join(dir, version, '_definitions.json');
+  const file = definitionsFile(dir, version);
+  if (!file) throw new Error(`no Kubernetes ${version} definitions under ${dir}`);
   const cacheKey = path.resolve(file);
   const cached = loaded.get(cacheKey);
   if (cached) return cached;
-  const defs = JSON.parse(readFileSync(file, 'utf8')).definitions as Record<string, any>;
+  const defs = readDefinitions(file).definitions;
   closeObjects(defs);
   // One JSON type each, so an error reads "must be integer,string" instead of two oneOf branches.
   if (defs[INT_OR_STRING]) defs[INT_OR_STRING] = { type: ['integer', 'string'] };
@@ -96,7 +109,7 @@ function loadVersion(dir: string, version: string): LoadedVersion {
 }
 
 export function availableVersions(dir: string, versions = DEFAULT_VERSIONS): string[] {
-  return versions.filter((v) => existsSync(path.join(dir, v, '_definitions.json')));
+  return versions.filter((v) => definitionsFile(dir, v) !== undefined);
 }
 
 export function checkWithDefinitions(m: Manifest, dir: string, version: string): Finding[] {

@@ -4,10 +4,13 @@ import { availableVersions, checkWithDefinitions, DEFAULT_SCHEMAS_DIR, DEFAULT_V
 import { checkWithModels } from './schema-models';
 
 export interface SchemaOptions {
-  /** Folder with `<version>/_definitions.json`; default `../shared/k8s-schemas` from the project root. */
+  /** Folder with `<version>/_definitions.json`; default the definitions shipped in `validate/schemas/`. */
   readonly schemasDir?: string;
   readonly versions?: readonly string[];
-  /** When true (CI), missing definitions are a finding instead of a note. */
+  /**
+   * Missing definitions are a finding (default true: the project ships them, so a missing file is a
+   * broken checkout). `false` turns that into a note, for a caller that passes its own partial folder.
+   */
   readonly requireDefinitions?: boolean;
 }
 
@@ -31,14 +34,14 @@ export function checkSchemas(manifests: readonly Manifest[], options: SchemaOpti
   const notes: string[] = [];
   if (missing.length > 0) {
     const what = `official Kubernetes definitions ${missing.join(', ')} not found under ${dir}`;
-    if (options.requireDefinitions) {
+    if (options.requireDefinitions ?? true) {
       findings.push({
         check: 'schema',
         message: `${what}: unknown fields and the newest API cannot be checked`,
-        fix: 'provide ../shared/k8s-schemas/<version>/_definitions.json next to the project (it is there on developer machines and in CI)',
+        fix: `restore validate/schemas/<version>/_definitions.json.gz from the repository (see validate/schemas/README.md), or pass a folder with <version>/_definitions.json`,
       });
     } else {
-      notes.push(`SKIPPED: ${what}; only the kubernetes-models 1.27 check ran (unknown fields were NOT checked). With CI=true this is a failure.`);
+      notes.push(`SKIPPED: ${what}; only the kubernetes-models 1.27 check ran (unknown fields were NOT checked). `);
     }
   }
   for (const m of manifests) {

@@ -34,8 +34,8 @@ export function checkSizes(manifests: readonly Manifest[]): Finding[] {
         file: m.file,
         object: refOf(o),
         path: 'metadata.annotations',
-        message: `${Math.ceil(applied / 1024)} KiB: client-side \`kubectl apply\` would store it in the last-applied-configuration annotation, over the ${ANNOTATIONS_LIMIT / 1024} KiB annotation limit`,
-        fix: 'apply with `kubectl apply --server-side`, or make the generated content smaller (split it across objects)',
+        message: `${Math.ceil(applied / 1024)} KiB: needs server-side apply. Client-side \`kubectl apply\` (the default) would store it in the last-applied-configuration annotation, over the ${ANNOTATIONS_LIMIT / 1024} KiB annotation limit, and the API server rejects it`,
+        fix: 'apply in server-side mode, which tracks fields in metadata.managedFields instead of that annotation: `kubectl apply --server-side --field-manager=container-infra -f <dir>` (the deploy path must use it), or make the generated content smaller (split it across objects)',
       });
     }
     if ((o.kind === 'ConfigMap' || o.kind === 'Secret') && dataBytes(o) > CONFIG_DATA_LIMIT) {

@@ -51,26 +51,41 @@ export function findAddresses(text: string): Array<Omit<ServiceAddress, 'manifes
   return out;
 }
 
+/**
+ * Every ConfigMap's readers, from one pass over the pods (a lookup per ConfigMap instead of a scan
+ * of every pod each time). Same answer as consumersOfConfigMap, in pod order.
+ */
+export function configMapReaders(pods: readonly PodTemplate[]): (ns: string, name: string) => PodTemplate[] {
+  const readers = new Map<string, PodTemplate[]>();
+  for (const p of pods) {
+    const names = new Set<string>();
+    for (const v of (p.spec.volumes ?? []) as any[]) {
+      if (v.configMap?.name !== undefined) names.add(v.configMap.name);
+      for (const s of (v.projected?.sources ?? []) as any[]) if (s.configMap?.name !== undefined) names.add(s.configMap.name);
+    }
+    for (const { container } of containersOf(p)) {
+      for (const e of (container.envFrom ?? []) as any[]) if (e.configMapRef?.name !== undefined) names.add(e.configMapRef.name);
+      for (const e of (container.env ?? []) as any[]) if (e.valueFrom?.configMapKeyRef?.name !== undefined) names.add(e.valueFrom.configMapKeyRef.name);
+    }
+    for (const name of names) {
+      const key = `${p.namespace}\u0000${name}`;
+      readers.set(key, [...(readers.get(key) ?? []), p]);
+    }
+  }
+  return (ns, name) => readers.get(`${ns}\u0000${name}`) ?? [];
+}
+
+/** The pods that read ConfigMap `ns/name` (volume, projected volume, envFrom or env). */
 export function consumersOfConfigMap(pods: PodTemplate[], ns: string, name: string): PodTemplate[] {
-  return pods.filter((p) => {
-    if (p.namespace !== ns) return false;
-    const vols = ((p.spec.volumes ?? []) as any[]).some(
-      (v) => v.configMap?.name === name || ((v.projected?.sources ?? []) as any[]).some((s) => s.configMap?.name === name),
-    );
-    const env = containersOf(p).some(
-      ({ container }) =>
-        ((container.envFrom ?? []) as any[]).some((e) => e.configMapRef?.name === name) ||
-        ((container.env ?? []) as any[]).some((e) => e.valueFrom?.configMapKeyRef?.name === name),
-    );
-    return vols || env;
-  });
+  return configMapReaders(pods)(ns, name);
 }
 
 export function serviceAddresses(manifests: readonly Manifest[]): ServiceAddress[] {
   const pods = podTemplates(manifests);
+  const readersOf = configMapReaders(pods);
   const out: ServiceAddress[] = [];
   for (const m of manifests.filter((x) => x.object.kind === 'ConfigMap')) {
-    const clients = consumersOfConfigMap(pods, m.object.metadata.namespace ?? 'default', m.object.metadata.name);
+    const clients = readersOf(m.object.metadata.namespace ?? 'default', m.object.metadata.name);
     for (const [key, value] of Object.entries((m.object.data ?? {}) as Record<string, string>)) {
       for (const a of findAddresses(String(value))) out.push({ ...a, manifest: m, path: `data["${key}"]`, clients });
     }
@@ -88,8 +103,18 @@ export function serviceAddresses(manifests: readonly Manifest[]): ServiceAddress
   return out;
 }
 
+/** Services by `namespace/name`; the first one wins, as a scan would find it (duplicates are a finding of their own). */
+export function servicesByName(manifests: readonly Manifest[]): Map<string, Manifest> {
+  const services = new Map<string, Manifest>();
+  for (const m of manifests) {
+    const key = `${m.object.metadata.namespace ?? 'default'}/${m.object.metadata.name}`;
+    if (m.object.kind === 'Service' && !services.has(key)) services.set(key, m);
+  }
+  return services;
+}
+
 export function checkUrls(manifests: readonly Manifest[]): Finding[] {
-  const services = manifests.filter((m) => m.object.kind === 'Service');
+  const services = servicesByName(manifests);
   const pods = podTemplates(manifests);
   const out: Finding[] = [];
   for (const a of serviceAddresses(manifests)) {
@@ -99,7 +124,7 @@ export function checkUrls(manifests: readonly Manifest[]): Finding[] {
       if (a.port !== undefined && !builtin.ports.includes(a.port)) out.push(f(`"${a.text}": Service ${a.namespace}/${a.service} listens on ${builtin.ports.join(', ')}, not ${a.port}`, `use port ${builtin.ports[0]}`));
       continue;
     }
-    const svc = services.find((s) => s.object.metadata.name === a.service && (s.object.metadata.namespace ?? 'default') === a.namespace);
+    const svc = services.get(`${a.namespace}/${a.service}`);
     if (!svc) {
       out.push(f(`"${a.text}" names Service ${a.namespace}/${a.service}, which is not in the manifests: the name will not resolve`, 'derive the address from the Service it targets (charts/selectors.ts serviceHost), or generate that Service'));
       continue;

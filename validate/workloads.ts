@@ -1,4 +1,5 @@
 import type { K8sObject, Manifest } from './manifests';
+import { LabelIndex } from './selector-index';
 
 /**
  * Workloads and the pods they create. Everything that reasons about pods (references, network
@@ -67,6 +68,13 @@ export function podTemplateOf(m: Manifest): PodTemplate | undefined {
 
 export function podTemplates(manifests: readonly Manifest[]): PodTemplate[] {
   return manifests.map(podTemplateOf).filter((p): p is PodTemplate => p !== undefined);
+}
+
+/** Pod templates by namespace and label, to answer selectors without scanning every pod. */
+export function podsByLabels(pods: readonly PodTemplate[]): LabelIndex<PodTemplate> {
+  const index = new LabelIndex<PodTemplate>();
+  for (const p of pods) index.add(p.namespace, p.labels, p);
+  return index;
 }
 
 export function containersOf(pod: PodTemplate, lists: string[] = ['initContainers', 'containers', 'ephemeralContainers']): ContainerAt[] {

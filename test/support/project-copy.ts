@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
@@ -14,6 +14,27 @@ export function copyProject(): string {
   for (const entry of readdirSync(ROOT)) {
     if (['node_modules', '.git', 'coverage', 'build', '.cdk8s-staging'].includes(entry) || entry.startsWith('dist-')) continue;
     cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+/**
+ * What a user who clones the repository gets: the files git knows (tracked, plus new files not
+ * ignored), copied into `<fresh temp dir>/project` with nothing beside it, node_modules linked.
+ * Anything the project reads from outside itself (e.g. `../shared`) is absent there.
+ * Returns the project directory; remove `path.dirname(dir)` afterwards.
+ */
+export function cloneLikeCopy(): string {
+  const parent = mkdtempSync(path.join(tmpdir(), 'ci-clone-'));
+  const dir = path.join(parent, 'project');
+  const r = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
+  if (r.status !== 0) throw new Error(`git ls-files failed in ${ROOT}: ${r.stderr}`);
+  for (const file of r.stdout.split('\0').filter(Boolean)) {
+    const from = path.join(ROOT, file);
+    if (!existsSync(from)) continue; // deleted in the working tree, not yet committed
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    cpSync(from, path.join(dir, file));
   }
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return dir;

@@ -1,0 +1,36 @@
+/**
+ * Exact comparison of Kubernetes resource quantities, as the API server parses them
+ * (resource.Quantity): a decimal number with a binary (Ki…Ei) or decimal (n…E) suffix or an
+ * exponent, held exactly and rounded up to nano units (the finest precision Kubernetes keeps).
+ * Floating point would call "0.1" and "100m", or "1.0000000001" and "1", equal or unequal wrongly;
+ * BigInt arithmetic does not. (report/quantity.ts converts to floats for display; this is for checks.)
+ */
+const QUANTITY = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:([eE])([+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]))?$/;
+
+const DECIMAL_EXPONENT: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_EXPONENT: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+
+/** The quantity in nano units (1 = 1e-9), rounded up as Kubernetes does; undefined when it is not a quantity. */
+export function quantityNanos(q: string | number): bigint | undefined {
+  const text = typeof q === 'number' ? String(q) : q.trim();
+  const m = QUANTITY.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const [, sign, whole, fraction = '', e, exp, suffix = ''] = m;
+  let numerator = BigInt(`${whole}${fraction}` || '0') * 2n ** BigInt(BINARY_EXPONENT[suffix] ?? 0);
+  const tens = 9 - fraction.length + (e ? Number(exp) : (DECIMAL_EXPONENT[suffix] ?? 0));
+  let denominator = 1n;
+  if (tens >= 0) numerator *= 10n ** BigInt(tens);
+  else denominator = 10n ** BigInt(-tens);
+  if (sign === '-') numerator = -numerator;
+  // Round towards +infinity at nano precision.
+  const quotient = numerator / denominator;
+  return numerator % denominator > 0n ? quotient + 1n : quotient;
+}
+
+/** -1, 0 or 1 as a < b, a = b, a > b; undefined when either is not a quantity. */
+export function compareQuantities(a: string | number, b: string | number): -1 | 0 | 1 | undefined {
+  const x = quantityNanos(a);
+  const y = quantityNanos(b);
+  if (x === undefined || y === undefined) return undefined;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
