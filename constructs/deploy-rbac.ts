@@ -170,7 +170,9 @@ export function deployPermissions(objects: readonly ManagedObject[], namespaces:
   const clusterRolesInManifests = new Set(objects.filter((o) => o.kind === 'ClusterRole').map((o) => o.name));
 
   for (const o of objects) {
-    const verbs = NEVER_PRUNED_KINDS.has(o.kind) ? APPLY_VERBS : [...APPLY_VERBS, ...PRUNE_VERBS];
+    // Never-pruned kinds still need `list`: the ApplySet pruner lists every kind of the set, and
+    // without `delete` a removed Namespace makes the run fail instead of deleting it.
+    const verbs = NEVER_PRUNED_KINDS.has(o.kind) ? [...APPLY_VERBS, 'list'] : [...APPLY_VERBS, ...PRUNE_VERBS];
     const target = isClusterScoped(o) ? cluster : o.namespace !== undefined ? perNamespace.get(o.namespace) : undefined;
     if (!target) continue;
     target.addKind(o.apiVersion, o.kind, verbs);
