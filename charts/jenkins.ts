@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { Config } from '../config/schema';
 import { checksum } from '../constructs/checksum';
-import { deployPermissions, isClusterScoped, ManagedObject, PolicyRule, pruneAllowlist } from '../constructs/deploy-rbac';
+import { deployPermissions, isClusterScoped, ManagedObject, PolicyRule } from '../constructs/deploy-rbac';
 import { agentPodManifest } from '../constructs/jenkins-agent-pod';
 import { ADMIN_PASSWORD_FILE, ADMIN_USERNAME_FILE, CascDocument, jenkinsCasc } from '../constructs/jenkins-casc';
 import { recommendedLabels } from '../constructs/labels';
@@ -73,7 +73,6 @@ export interface DeployModel {
   readonly namespaces: string[];
   readonly namespaced: Map<string, PolicyRule[]>;
   readonly cluster: PolicyRule[];
-  readonly pruneAllowlist: string[];
 }
 
 /**
@@ -350,14 +349,13 @@ export class JenkinsChart extends Chart {
     return [...seen].sort();
   }
 
-  /** Deploy permissions and prune allowlist over every object of the app, this chart's included. */
+  /** Deploy permissions over every object of the app, this chart's included. */
   deployModel(): DeployModel {
     if (!this.model) {
       const all = [...this.managed, ...this.ownObjects()];
       const namespaces = this.targetNamespaces();
       const perms = deployPermissions(all, namespaces);
-      const inScope = all.filter((o) => isClusterScoped(o) || (o.namespace !== undefined && namespaces.includes(o.namespace)));
-      this.model = { namespaces, namespaced: perms.namespaced, cluster: perms.cluster, pruneAllowlist: pruneAllowlist(inScope) };
+      this.model = { namespaces, namespaced: perms.namespaced, cluster: perms.cluster };
     }
     return this.model;
   }
