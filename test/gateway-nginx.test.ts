@@ -8,7 +8,6 @@ import { gatewayRoutes } from '../charts/gateway';
 import { gatewayNginxConfig, GatewayRoute, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
 import { isBlock, NginxDirective, renderNginx } from '../constructs/nginx-config';
 import { configFrom } from './support/manifests';
-import { freePort } from './support/processes';
 
 /**
  * The generated gateway configuration on a real nginx (Debian's nginx-light, installed in CI by
@@ -28,6 +27,17 @@ if (!NGINX) {
 const describeNginx = NGINX ? describe : describe.skip;
 
 const TIMEOUT_MS = 10_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 interface Reply {
   status: number;
