@@ -3,16 +3,17 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { Config } from '../config/schema';
 import { checksum } from '../constructs/checksum';
-import { deployPermissions, isClusterScoped, ManagedObject, PolicyRule, pruneAllowlist } from '../constructs/deploy-rbac';
+import { deployPermissions, isClusterScoped, ManagedObject, PolicyRule } from '../constructs/deploy-rbac';
 import { agentPodManifest } from '../constructs/jenkins-agent-pod';
 import { ADMIN_PASSWORD_FILE, ADMIN_USERNAME_FILE, CascDocument, jenkinsCasc } from '../constructs/jenkins-casc';
-import { MANAGED_BY, recommendedLabels } from '../constructs/labels';
+import { recommendedLabels } from '../constructs/labels';
 import { AllowPolicy, DefaultDenyPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { httpProbe, singlePortService } from '../constructs/workload';
 import { SingleInstanceStatefulSet } from '../constructs/single-instance-statefulset';
 import * as k8s from '../imports/k8s';
+import { outputDirFor } from '../synth/run';
 import { jenkinsAgentIdentity, jenkinsAgentPods, jenkinsIdentity, jenkinsPods, prometheusScraper, serviceHost } from './selectors';
 
 export const CASC_FILE = 'jenkins.yaml';
@@ -22,15 +23,34 @@ const JENKINS_HOME = '/var/jenkins_home';
 const SECRETS_DIR = '/run/secrets/jenkins-admin';
 /** Where the init container downloads plugins; mounted over JENKINS_HOME/plugins in the controller. */
 const PLUGIN_DOWNLOAD_DIR = '/var/jenkins_plugins';
+/** Heap share of jenkins-plugin-cli's container limit (config jenkins.initResources). */
+export const PLUGIN_CLI_MAX_RAM_PERCENTAGE = 75;
 /** Exploded war (webroot): written at every start, so an emptyDir rather than the read-only image. */
 const CACHE_DIR = '/var/jenkins_cache';
 
 /** Environment the pipeline reads (global node properties of the controller). */
 export const BUILD_ENV = {
   deployBranch: 'CONTAINER_INFRA_DEPLOY_BRANCH',
-  pruneSelector: 'CONTAINER_INFRA_PRUNE_SELECTOR',
-  pruneAllowlist: 'CONTAINER_INFRA_PRUNE_ALLOWLIST',
+  /** The environment to synthesize and deploy (the synth step passes it as CONTAINER_INFRA_ENV). */
+  environment: 'CONTAINER_INFRA_DEPLOY_ENV',
+  /** Its output folder. */
+  deployDir: 'CONTAINER_INFRA_DEPLOY_DIR',
+  /** `kubectl apply --applyset` parent: the one set of objects this environment owns and prunes. */
+  applySet: 'CONTAINER_INFRA_APPLYSET',
+  /** Server-side apply field manager. */
+  fieldManager: 'CONTAINER_INFRA_FIELD_MANAGER',
 } as const;
+
+/**
+ * The ApplySet parent (a ConfigMap in the ci namespace, created by kubectl) and field manager of
+ * an environment. Both are per environment: kubectl prunes only objects labelled with the
+ * ApplySet's id, a hash of this parent's name and namespace, so deploying one environment can
+ * never prune another's objects.
+ */
+export function deployIdentity(config: Config): { applySet: string; fieldManager: string; deployDir: string } {
+  const env = config.jenkins.deploy.environment;
+  return { applySet: `configmaps/${config.partOf}-${env}`, fieldManager: `${config.partOf}-${env}`, deployDir: outputDirFor(env) };
+}
 
 /**
  * What the kubernetes plugin needs in the Jenkins namespace to run agents: start, watch, exec into
@@ -53,7 +73,6 @@ export interface DeployModel {
   readonly namespaces: string[];
   readonly namespaced: Map<string, PolicyRule[]>;
   readonly cluster: PolicyRule[];
-  readonly pruneAllowlist: string[];
 }
 
 /**
@@ -133,6 +152,7 @@ export class JenkinsChart extends Chart {
     const agentService = singlePortService(this, 'agent-service', { name: agentServiceName, labels, selector, portName: 'agent', port: j.agentPort });
 
     // --- configuration ----------------------------------------------------------------------
+    const deploy = deployIdentity(config);
     const jenkinsUrl = `http://${serviceHost(config, service.name, ci)}:${j.port}/`;
     const agentPodYaml = stringify(
       agentPodManifest({ agent: j.agent, imagePullPolicy: config.imagePullPolicy, labels: agentLabels, serviceAccountName: deploySa.name }),
@@ -148,12 +168,13 @@ export class JenkinsChart extends Chart {
       containerCap: j.agent.containerCap,
       connectTimeoutSeconds: j.agent.connectTimeoutSeconds,
       podTemplate: { name: j.agent.label, label: j.agent.label, yaml: agentPodYaml },
-      metricsUrlName: j.metricsPath.slice(1),
+      metricsPath: j.metricsPath.slice(1),
       buildEnv: {
         [BUILD_ENV.deployBranch]: j.job.branch,
-        [BUILD_ENV.pruneSelector]: `app.kubernetes.io/managed-by=${MANAGED_BY},app.kubernetes.io/part-of=${config.partOf}`,
-        // Filled in at synth time, when every object of the app exists.
-        [BUILD_ENV.pruneAllowlist]: Lazy.any({ produce: () => this.deployModel().pruneAllowlist.join(' ') }),
+        [BUILD_ENV.environment]: j.deploy.environment,
+        [BUILD_ENV.deployDir]: deploy.deployDir,
+        [BUILD_ENV.applySet]: deploy.applySet,
+        [BUILD_ENV.fieldManager]: deploy.fieldManager,
       },
       job: {
         name: j.job.name,
@@ -216,7 +237,8 @@ export class JenkinsChart extends Chart {
               ],
               env: [
                 { name: 'CACHE_DIR', value: '/tmp/plugin-cache' },
-                { name: 'JAVA_OPTS', value: `-XX:MaxRAMPercentage=${j.maxRAMPercentage} -Djava.io.tmpdir=/tmp` },
+                // The init container runs nothing but this JVM: most of its limit can be heap.
+                { name: 'JAVA_OPTS', value: `-XX:MaxRAMPercentage=${PLUGIN_CLI_MAX_RAM_PERCENTAGE} -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp` },
               ],
               resources: containerResources(j.initResources),
               securityContext: containerSecurityContext(runAs),
@@ -327,14 +349,13 @@ export class JenkinsChart extends Chart {
     return [...seen].sort();
   }
 
-  /** Deploy permissions and prune allowlist over every object of the app, this chart's included. */
+  /** Deploy permissions over every object of the app, this chart's included. */
   deployModel(): DeployModel {
     if (!this.model) {
       const all = [...this.managed, ...this.ownObjects()];
       const namespaces = this.targetNamespaces();
       const perms = deployPermissions(all, namespaces);
-      const inScope = all.filter((o) => isClusterScoped(o) || (o.namespace !== undefined && namespaces.includes(o.namespace)));
-      this.model = { namespaces, namespaced: perms.namespaced, cluster: perms.cluster, pruneAllowlist: pruneAllowlist(inScope) };
+      this.model = { namespaces, namespaced: perms.namespaced, cluster: perms.cluster };
     }
     return this.model;
   }

@@ -10,7 +10,7 @@ import {
   RelabelConfig,
   ScrapeConfig,
 } from '../constructs/prometheus-config';
-import { alertmanagerIdentity, kubeStateMetricsIdentity, nodeExporterIdentity, serviceHost } from './selectors';
+import { alertmanagerIdentity, jenkinsScrapeTarget, kubeStateMetricsIdentity, nodeExporterIdentity, serviceHost } from './selectors';
 
 /** Where the Prometheus container finds its configuration and rule files. */
 export const PROMETHEUS_CONFIG_DIR = '/etc/prometheus/config';
@@ -179,11 +179,12 @@ export function prometheusConfig(config: Config): PrometheusConfig {
     // which must not be overwritten by the exporter's own; so no pod target labels are added here.
     componentJob(JOBS.kubeStateMetrics, ns.monitoring, selectorLabels(kubeStateMetricsIdentity(config)), METRICS_PORT_NAME, { honor_labels: true }, []),
   ];
-  if (config.jenkins.enabled) {
+  const jenkinsTarget = jenkinsScrapeTarget(config);
+  if (jenkinsTarget) {
     jobs.push({
       job_name: JOBS.jenkins,
-      metrics_path: config.jenkins.metricsPath,
-      static_configs: [{ targets: [`${serviceHost(config, config.jenkins.name, ns.ci)}:${config.jenkins.port}`] }],
+      metrics_path: jenkinsTarget.path,
+      static_configs: [{ targets: [`${serviceHost(config, jenkinsTarget.service, jenkinsTarget.namespace)}:${jenkinsTarget.port}`] }],
     });
   }
 

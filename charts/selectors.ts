@@ -78,10 +78,13 @@ export function jenkinsAgentPods(config: Config): Labels {
   return selectorLabels(jenkinsAgentIdentity(config));
 }
 
-/** The Jenkins UI/metrics Service as a scrape target: name, namespace, port and path in one place. */
+/**
+ * The Jenkins UI/metrics Service as a scrape target: name, namespace, port and path in one place.
+ * The path ends in a slash: the prometheus plugin serves `/<path>/`; the bare path only redirects.
+ */
 export function jenkinsScrapeTarget(config: Config): { service: string; namespace: string; port: number; path: string } | undefined {
   return config.jenkins.enabled
-    ? { service: config.jenkins.name, namespace: config.namespaces.ci, port: config.jenkins.port, path: config.jenkins.metricsPath }
+    ? { service: config.jenkins.name, namespace: config.namespaces.ci, port: config.jenkins.port, path: `${config.jenkins.metricsPath}/` }
     : undefined;
 }
 

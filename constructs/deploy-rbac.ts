@@ -1,7 +1,7 @@
 /**
- * Least-privilege RBAC for a deploy identity that runs `kubectl apply -f dist --prune`, derived from
- * the objects the app synthesizes: it may touch exactly the kinds that are there, in the namespaces
- * where they are, and nothing else.
+ * Least-privilege RBAC for a deploy identity that runs `kubectl apply --server-side --prune
+ * --applyset` (Jenkinsfile), derived from the objects the app synthesizes: it may touch exactly the
+ * kinds that are there, in the namespaces where they are, and nothing else.
  *
  * Kubernetes forbids creating a Role or binding that grants permissions its creator does not hold
  * (unless the creator has `escalate`/`bind`, which would let it grant itself anything). So the deploy
@@ -54,7 +54,7 @@ export const CLUSTER_SCOPED_KINDS = new Set([
  */
 export const NEVER_PRUNED_KINDS = new Set(['Namespace']);
 
-/** Verbs `kubectl apply` (client-side, server dry run included) needs on a kind. */
+/** Verbs `kubectl apply` (server-side, dry run included) needs on a kind. */
 export const APPLY_VERBS = ['create', 'get', 'patch', 'update'];
 /** Extra verbs `--prune` needs: find the objects no longer in the manifests and delete them. */
 export const PRUNE_VERBS = ['delete', 'list'];
@@ -77,22 +77,8 @@ export function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-/** `kubectl apply --prune-allowlist` entry: `core/v1/ConfigMap`, `apps/v1/Deployment`. */
-export function pruneAllowlistEntry(apiVersion: string, kind: string): string {
-  return apiVersion.includes('/') ? `${apiVersion}/${kind}` : `core/${apiVersion}/${kind}`;
-}
-
 export function isClusterScoped(o: Pick<ManagedObject, 'kind'>): boolean {
   return CLUSTER_SCOPED_KINDS.has(o.kind);
-}
-
-/** Sorted, de-duplicated prune allowlist for the given objects. */
-export function pruneAllowlist(objects: readonly ManagedObject[]): string[] {
-  const entries = new Set<string>();
-  for (const o of objects) {
-    if (!NEVER_PRUNED_KINDS.has(o.kind)) entries.add(pruneAllowlistEntry(o.apiVersion, o.kind));
-  }
-  return [...entries].sort();
 }
 
 /**
@@ -170,7 +156,9 @@ export function deployPermissions(objects: readonly ManagedObject[], namespaces:
   const clusterRolesInManifests = new Set(objects.filter((o) => o.kind === 'ClusterRole').map((o) => o.name));
 
   for (const o of objects) {
-    const verbs = NEVER_PRUNED_KINDS.has(o.kind) ? APPLY_VERBS : [...APPLY_VERBS, ...PRUNE_VERBS];
+    // Never-pruned kinds still need `list`: the ApplySet pruner lists every kind of the set, and
+    // without `delete` a removed Namespace makes the run fail instead of deleting it.
+    const verbs = NEVER_PRUNED_KINDS.has(o.kind) ? [...APPLY_VERBS, 'list'] : [...APPLY_VERBS, ...PRUNE_VERBS];
     const target = isClusterScoped(o) ? cluster : o.namespace !== undefined ? perNamespace.get(o.namespace) : undefined;
     if (!target) continue;
     target.addKind(o.apiVersion, o.kind, verbs);

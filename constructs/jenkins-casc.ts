@@ -1,7 +1,7 @@
 /**
  * The Jenkins Configuration-as-Code file (jenkins.yaml), built as data and rendered once.
- * Field names follow the JCasC reference of the pinned plugins (configuration-as-code, kubernetes,
- * prometheus, job-dsl).
+ * Every key path is checked against constructs/jenkins-casc-keys.ts, the reviewed record of where each
+ * key is defined in the source of the pinned core and plugins (test/jenkins-casc-keys.test.ts).
  */
 
 /** Admin credentials are read from files of the mounted Secret (JCasC `${name}` from $SECRETS). */
@@ -30,8 +30,8 @@ export interface CascOptions {
   readonly containerCap: number;
   readonly connectTimeoutSeconds: number;
   readonly podTemplate: { readonly name: string; readonly label: string; readonly yaml: string };
-  /** Path segment of the prometheus endpoint, without slashes. */
-  readonly metricsUrlName: string;
+  /** Path of the prometheus endpoint below the Jenkins root, without slashes (the plugin's `path`). */
+  readonly metricsPath: string;
   /** Environment every build sees (global node properties). */
   readonly buildEnv: Record<string, string>;
   readonly job: PipelineJobSpec;
@@ -60,7 +60,6 @@ export function jenkinsCasc(o: CascOptions): CascDocument {
       },
       // No anonymous access at all; every signed-in user administers (there is one: the admin).
       authorizationStrategy: { loggedInUsersCanDoAnything: { allowAnonymousRead: false } },
-      remotingSecurity: { enabled: true },
       disableRememberMe: true,
       globalNodeProperties: [
         {
@@ -110,7 +109,9 @@ export function jenkinsCasc(o: CascOptions): CascDocument {
     unclassified: {
       location: { url: o.jenkinsUrl },
       prometheusConfiguration: {
-        urlName: o.metricsUrlName,
+        // `path`, not `urlName`: the plugin has a getUrlName() but no setter for it, and JCasC refuses
+        // unknown attributes (see constructs/jenkins-casc-keys.ts).
+        path: o.metricsPath,
         defaultNamespace: 'default',
         // Prometheus scrapes without credentials; the NetworkPolicy limits who reaches the port.
         useAuthenticatedEndpoint: false,

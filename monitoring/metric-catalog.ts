@@ -7,6 +7,7 @@
  * Histograms and summaries list the series PromQL names (`_bucket`, `_count`, `_sum`).
  * Names were checked against each project's source or documentation for the pinned version.
  */
+import { JENKINS_METRICS } from './jenkins-metrics';
 
 export type Exporter =
   | 'prometheus'
@@ -102,23 +103,8 @@ export const METRIC_CATALOG: Readonly<Record<Exporter, ExporterMetrics>> = {
     ],
   },
   jenkins: {
-    source: 'jenkinsci/prometheus-plugin: its own collectors (default_jenkins_*) and the metrics plugin (jenkins_*, vm_*)',
-    metrics: [
-      'default_jenkins_up',
-      'default_jenkins_builds_duration_milliseconds_summary_count',
-      'default_jenkins_builds_duration_milliseconds_summary_sum',
-      'jenkins_executor_count_value',
-      'jenkins_executor_in_use_value',
-      'jenkins_executor_free_value',
-      'jenkins_queue_size_value',
-      'jenkins_node_online_value',
-      'jenkins_health_check_score',
-      'jenkins_runs_success_total',
-      'jenkins_runs_failure_total',
-      'jenkins_runs_unstable_total',
-      'jenkins_runs_aborted_total',
-      'vm_memory_heap_usage',
-    ],
+    source: 'jenkinsci/prometheus-plugin and the metrics plugin it exports: the reviewed record monitoring/jenkins-metrics.ts',
+    metrics: Object.keys(JENKINS_METRICS),
   },
   'nats-exporter': {
     source:

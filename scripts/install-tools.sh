@@ -6,7 +6,9 @@
 # Kubernetes service discovery compiled out, its nats-server 2.9 lacks keys we use). Debian
 # trixie's builds are static Go binaries that run on bookworm. Each trixie .deb is fetched with a private apt state
 # (a separate sources list, lists and cache under .tools/apt), so the machine's own apt
-# configuration is never changed, and unpacked with `dpkg -x`; nothing is installed system-wide.
+# configuration is never changed, and unpacked with `dpkg -x`. One exception outside .tools: Debian's
+# alertmanager build reads its notification templates from a fixed path,
+# /usr/share/prometheus/alertmanager/ (upstream embeds them), so those two data files go there.
 #
 # The Debian mirror is the one this machine already uses: read from its apt sources, never written
 # here. Idempotent: does nothing when every binary below is already in .tools/bin.
@@ -28,11 +30,14 @@ PACKAGES=(
   "nats-server:usr/sbin/nats-server:nats-server"
 )
 
+# Data files Debian's alertmanager opens at a fixed path (it exits without them).
+AM_TEMPLATES=/usr/share/prometheus/alertmanager
 all_present() {
   local entry
   for entry in "${PACKAGES[@]}"; do
     [ -x "$BIN/${entry##*:}" ] || return 1
   done
+  [ -f "$AM_TEMPLATES/default.tmpl" ]
 }
 if all_present; then
   echo "install-tools: every tool already in $BIN"
@@ -114,6 +119,10 @@ for entry in "${PACKAGES[@]}"; do
   rm -rf "$unpacked"
   dpkg -x ./"${pkg}"_*.deb "$unpacked"
   install -m 0755 "$unpacked/$inner" "$BIN/$tool"
+  if [ "$pkg" = prometheus-alertmanager ] && [ ! -f "$AM_TEMPLATES/default.tmpl" ]; then
+    install -d "$AM_TEMPLATES"
+    install -m 0644 "$unpacked$AM_TEMPLATES"/*.tmpl "$AM_TEMPLATES/"
+  fi
   rm -rf "$unpacked"
   echo "install-tools: $tool from $(basename ./"${pkg}"_*.deb)"
 done

@@ -1,4 +1,5 @@
 import { groupOf, isClusterScoped, resourceOf } from '../constructs/deploy-rbac';
+import { deployIdentity } from '../charts/jenkins';
 import { configFrom, find, K8sObject, synthObjects } from './support/manifests';
 
 const config = configFrom();
@@ -91,11 +92,21 @@ test('the deploy identity gets nothing beyond the kinds in the output and the ru
   }
 });
 
-test('namespaces are applied but never pruned', () => {
+test('namespaces are applied but never pruned (listed by the ApplySet pruner, never deleted)', () => {
   const cluster = deployRules(undefined);
 
   expect(allows(cluster, '', 'namespaces', 'create')).toBe(true);
+  expect(allows(cluster, '', 'namespaces', 'list')).toBe(true);
   expect(allows(cluster, '', 'namespaces', 'delete')).toBe(false);
+});
+
+test('the ApplySet pruner may list every kind it applies, and kubectl may keep the ApplySet parent ConfigMap in ci', () => {
+  for (const o of objects) {
+    const rules = deployRules(isClusterScoped(o) ? undefined : o.metadata.namespace);
+    expect({ kind: o.kind, list: allows(rules, groupOf(o.apiVersion), resourceOf(o.kind), 'list') }).toEqual({ kind: o.kind, list: true });
+  }
+  const parentResource = deployIdentity(config).applySet.split('/')[0];
+  for (const verb of ['get', 'create', 'patch']) expect(allows(deployRules(ci), '', parentResource, verb)).toBe(true);
 });
 
 test('the controller may manage pods in its own namespace only', () => {

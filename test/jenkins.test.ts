@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
-import { ConfigError } from '../config/load';
+import { PLUGIN_CLI_MAX_RAM_PERCENTAGE } from '../charts/jenkins';
+import { ConfigError, loadConfig } from '../config/load';
 import { DEFAULT_PLUGINS, pluginName } from '../config/schema/jenkins';
 import { allContainers, configFrom, find, K8sObject, ofKind, podSpecOf, synthObjects } from './support/manifests';
 
@@ -33,13 +34,13 @@ describe('JCasC', () => {
     expect(doc.jenkins.clouds[0].kubernetes.containerCapStr).toBe('7');
   });
 
-  test('the pod template runs the inbound agent, Node 20 and kubectl at the configured images', () => {
+  test('the pod template runs the inbound agent, Node and kubectl at the configured images', () => {
     const images = Object.fromEntries(agentPod.spec.containers.map((c: any) => [c.name, c.image]));
 
     expect(template.label).toBe(config.jenkins.agent.label);
     expect(images.jnlp).toBe(config.jenkins.agent.inbound.image);
     expect(images.jnlp).toMatch(/^jenkins\/inbound-agent:/);
-    expect(images.node).toMatch(/^node:20\.\d+\.\d+/);
+    expect(images.node).toMatch(/^node:\d+\.\d+\.\d+/);
     expect(images.kubectl).toMatch(/kubectl:\d+\.\d+\.\d+/);
   });
 
@@ -97,7 +98,8 @@ describe('JCasC', () => {
   });
 
   test('the prometheus plugin serves the metrics path shared with the monitoring charts, without login', () => {
-    expect(`/${casc.unclassified.prometheusConfiguration.urlName}`).toBe(config.jenkins.metricsPath);
+    expect(`/${casc.unclassified.prometheusConfiguration.path}`).toBe(config.jenkins.metricsPath);
+    expect(casc.unclassified.prometheusConfiguration).not.toHaveProperty('urlName');
     expect(casc.unclassified.prometheusConfiguration.useAuthenticatedEndpoint).toBe(false);
   });
 });
@@ -209,5 +211,57 @@ describe('network', () => {
     const selector = byName(`${config.jenkins.name}-agent`).spec.podSelector.matchLabels;
 
     expect(agentPod.metadata.labels).toMatchObject(selector);
+  });
+});
+
+describe('the environment this Jenkins deploys', () => {
+  const buildEnv = (c: typeof config) => {
+    const doc = parse(find(synthObjects(c), 'ConfigMap', `${c.jenkins.name}-config`, c.namespaces.ci).data['jenkins.yaml']);
+    return Object.fromEntries(doc.jenkins.globalNodeProperties[0].envVars.env.map((e: any) => [e.key, e.value]));
+  };
+
+  test('comes from jenkins.deploy.environment: its output folder, ApplySet and field manager', () => {
+    expect(buildEnv(config)).toMatchObject({
+      CONTAINER_INFRA_DEPLOY_ENV: 'default',
+      CONTAINER_INFRA_DEPLOY_DIR: 'dist',
+      CONTAINER_INFRA_APPLYSET: `configmaps/${config.partOf}-default`,
+      CONTAINER_INFRA_FIELD_MANAGER: `${config.partOf}-default`,
+    });
+    const staging = buildEnv(configFrom({ jenkins: { deploy: { environment: 'staging' } } }));
+    expect(staging).toMatchObject({ CONTAINER_INFRA_DEPLOY_ENV: 'staging', CONTAINER_INFRA_DEPLOY_DIR: 'dist-staging' });
+  });
+
+  test('two environments never share an ApplySet, so deploying one cannot prune the other', () => {
+    const a = buildEnv(config);
+    const b = buildEnv(configFrom({ jenkins: { deploy: { environment: 'prod' } } }));
+    expect(a.CONTAINER_INFRA_APPLYSET).not.toBe(b.CONTAINER_INFRA_APPLYSET);
+    expect(a.CONTAINER_INFRA_FIELD_MANAGER).not.toBe(b.CONTAINER_INFRA_FIELD_MANAGER);
+    // No label-selector prune is configured any more (it matched every environment of the app).
+    expect(Object.keys(a).filter((k) => /PRUNE/.test(k))).toEqual([]);
+  });
+
+  test('the prod environment file deploys prod', () => {
+    expect(loadConfig({ env: 'prod' }).config.jenkins.deploy.environment).toBe('prod');
+  });
+
+  test('an environment name that is not a DNS label is refused', () => {
+    expect(() => configFrom({ jenkins: { deploy: { environment: 'Prod_1' } } })).toThrow(/jenkins\.deploy\.environment/);
+  });
+});
+
+describe('images and memory the pipeline depends on', () => {
+  test('the agent Node image is an exact tag of a supported LTS line (24), not the end-of-life 20', () => {
+    expect(agentPod.spec.containers.find((c: any) => c.name === 'node').image).toMatch(/^node:24\.[0-9]+\.[0-9]+-[a-z]+-slim$/);
+  });
+
+  test('the plugin download container gets a large heap without raising the pod request above the controller', () => {
+    const spec = podSpecOf(controller);
+    const init = spec.initContainers[0];
+    const main = spec.containers[0];
+    const mi = (q: string) => (q.endsWith('Gi') ? Number(q.slice(0, -2)) * 1024 : q.endsWith('Mi') ? Number(q.slice(0, -2)) : NaN);
+    const heapMi = (mi(init.resources.limits.memory) * PLUGIN_CLI_MAX_RAM_PERCENTAGE) / 100;
+    expect(heapMi).toBeGreaterThanOrEqual(512);
+    expect(mi(init.resources.requests.memory)).toBeLessThanOrEqual(mi(main.resources.requests.memory));
+    expect(init.env.find((e: any) => e.name === 'JAVA_OPTS').value).toContain(`-XX:MaxRAMPercentage=${PLUGIN_CLI_MAX_RAM_PERCENTAGE}`);
   });
 });

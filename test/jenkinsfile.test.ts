@@ -25,18 +25,29 @@ test('the stages call the commands the README documents', () => {
   expect(byStage.get('npm ci')).toContain("sh 'npm ci");
   expect(byStage.get('npm test')).toContain("sh 'npm test'");
   expect(byStage.get('synth')).toContain("sh 'npx cdk8s synth'");
-  expect(byStage.get('dist is up to date')).toContain('git diff --exit-code -- dist');
 });
 
-test('only the deploy branch reaches the cluster, dry run first, pruning limited by selector and allowlist', () => {
+test('only the deploy branch reaches the cluster, dry run first, server-side apply pruning only this environment\'s ApplySet', () => {
   for (const s of ['server-side dry run', 'deploy']) {
     expect(byStage.get(s)).toContain('onDeployBranch()');
     expect(byStage.get(s)).toContain("container('kubectl')");
   }
   expect(byStage.get('server-side dry run')).toContain("kubectlApply('--dry-run=server')");
-  expect(jenkinsfile).toContain('kubectl apply -f dist $PRUNE_FLAGS');
-  expect(jenkinsfile).toMatch(/--prune -l \$\{requiredEnv\('CONTAINER_INFRA_PRUNE_SELECTOR'\)\}/);
-  expect(jenkinsfile).toContain('--prune-allowlist=');
+  const apply = jenkinsfile.split('\n').find((l) => l.includes('kubectl apply'))!;
+  // kubectl 1.34 refuses --prune with --server-side except for an ApplySet; and an ApplySet refuses -l.
+  expect(apply).toContain('--server-side');
+  expect(apply).toContain('--field-manager="$FIELD_MANAGER"');
+  expect(apply).toContain('--prune --applyset="$APPLYSET"');
+  expect(apply).toContain('-f "$DEPLOY_DIR"');
+  expect(apply).not.toMatch(/ -l |--selector|--prune-allowlist|--all\b/);
+  expect(jenkinsfile).toContain("'KUBECTL_APPLYSET=true'");
+  expect(jenkinsfile).toContain("DEPLOY_DIR=${requiredEnv('CONTAINER_INFRA_DEPLOY_DIR')}");
+});
+
+test('the synth step selects the configured environment; npm test runs without one', () => {
+  expect(byStage.get('synth')).toContain("CONTAINER_INFRA_ENV=${requiredEnv('CONTAINER_INFRA_DEPLOY_ENV')}");
+  expect(byStage.get('npm test')).not.toContain('CONTAINER_INFRA_ENV');
+  expect(byStage.get('dist is up to date')).toContain('git diff --exit-code -- "$DEPLOY_DIR"');
 });
 
 test('the agent label, containers and environment the Jenkinsfile uses exist in the generated JCasC', () => {

@@ -168,7 +168,7 @@ describe('Prometheus', () => {
   test('scrapes Jenkins at its configured service, namespace, port and path, and not at all when Jenkins is off', () => {
     const custom = configFrom({ namespaces: { ci: 'build' }, jenkins: { name: 'ci-master', port: 8181, metricsPath: '/jenkins-metrics' } });
     const job = prometheusConfig(custom).scrape_configs.find((j) => j.job_name === JOBS.jenkins)!;
-    expect(job.metrics_path).toBe('/jenkins-metrics');
+    expect(job.metrics_path).toBe('/jenkins-metrics/');
     expect(job.static_configs![0].targets).toEqual(['ci-master.build.svc.cluster.local:8181']);
     const off = configFrom({ jenkins: { enabled: false } });
     expect(prometheusConfig(off).scrape_configs.map((j) => j.job_name)).not.toContain(JOBS.jenkins);

@@ -93,8 +93,11 @@ const agent = z.strictObject({
   runAsGroup: z.number().int().min(1).default(1000),
   /** The agent process: connects back to the controller through the tunnel Service. */
   inbound: agentContainer('jenkins/inbound-agent:3355.v388858a_47b_33-3-jdk21', res('100m', '256Mi', '512Mi')),
-  /** Runs `npm ci`, `npm test` and the synth. */
-  node: agentContainer('node:20.19.5-bookworm-slim', res('250m', '512Mi', '1536Mi')),
+  /**
+   * Runs `npm ci`, `npm test` and the synth. Node 24 (LTS, supported to April 2028); Node 20 reached
+   * its end of life in April 2026. The project's tests pass on 24.20.0 (docs/jenkins.md).
+   */
+  node: agentContainer('node:24.20.0-trixie-slim', res('250m', '512Mi', '1536Mi')),
   /** Runs `kubectl apply`; the only container that gets the deploy identity's token. */
   kubectl: agentContainer('alpine/kubectl:1.34.2', res('50m', '64Mi', '256Mi')),
   /** Most agent pods the cloud runs at once. */
@@ -144,8 +147,14 @@ export const jenkins = z.strictObject({
   resources: resources.default(res('250m', '768Mi', '1Gi')),
   /** Share of the container memory limit the JVM heap may use; the rest is metaspace, threads, buffers. */
   maxRAMPercentage: z.number().int().min(25, 'must be 25 to 80 (percent of the memory limit)').max(80, 'must be 25 to 80 (percent of the memory limit)').default(50),
-  /** The plugin-download init container (jenkins-plugin-cli is a JVM too). */
-  initResources: resources.default(res('100m', '256Mi', '512Mi')),
+  /**
+   * The plugin-download init container. jenkins-plugin-cli is a JVM that parses the whole
+   * update-center JSON into memory (public reports show it running out of heap on small heaps), and
+   * a failure here means Jenkins never starts. 768Mi/1Gi gives it a ~768 MiB heap (75 % of the
+   * limit) and costs no scheduling capacity: init containers run before the controller, so the pod
+   * requests max(init, controller) and the controller already requests 768Mi. docs/jenkins.md.
+   */
+  initResources: resources.default(res('100m', '768Mi', '1Gi')),
   /** JENKINS_HOME: jobs, build history, credentials. */
   storage: storage.prefault({ size: '8Gi' }),
   plugins: plugins.default(() => [...DEFAULT_PLUGINS]),
@@ -158,6 +167,12 @@ export const jenkins = z.strictObject({
   job: job.prefault({}),
   deploy: z
     .strictObject({
+      /**
+       * The environment this Jenkins deploys: the pipeline synthesizes it (CONTAINER_INFRA_ENV) and
+       * applies its output folder (`dist/` for "default", `dist-<name>/` otherwise), pruning only
+       * objects of this environment's ApplySet. Set it in each environment file.
+       */
+      environment: dnsLabel.default('default'),
       /**
        * Namespaces the pipeline's deploy identity may apply to. Unset means every namespace the
        * synthesized manifests use, which is what `kubectl apply -f dist` needs.

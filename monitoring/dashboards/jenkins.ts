@@ -43,10 +43,17 @@ export function jenkinsDashboard(config: Config): GrafanaDashboard {
           panels: [
             graph('Builds finished per hour', 'Completed builds by result, over the preceding hour.', units.Short,
               outcomes.map((o) => ({ expr: `sum(increase(jenkins_runs_${o}_total[1h]))`, legend: o })), { stacked: true }),
-            graph('Mean build duration per job', 'Average duration of the builds of each job that finished in the preceding hour.', units.Milliseconds, [
+            // The plugin rebuilds this summary from the builds Jenkins keeps at every collection, so
+            // _sum and _count are not counters (they drop when old builds are discarded): rate() over
+            // them is ~0, and NaN once numToKeep builds exist. Their ratio is the mean of the kept builds.
+            graph('Mean build duration per job', 'Average duration of the builds Jenkins keeps for each job (the last 30), and the duration of the last build.', units.Milliseconds, [
               {
-                expr: 'sum by (jenkins_job) (rate(default_jenkins_builds_duration_milliseconds_summary_sum[1h])) / sum by (jenkins_job) (rate(default_jenkins_builds_duration_milliseconds_summary_count[1h]))',
-                legend: '{{jenkins_job}}',
+                expr: 'max by (jenkins_job) (default_jenkins_builds_duration_milliseconds_summary_sum / default_jenkins_builds_duration_milliseconds_summary_count)',
+                legend: '{{jenkins_job}} mean of kept builds',
+              },
+              {
+                expr: 'max by (jenkins_job) (default_jenkins_builds_last_build_duration_milliseconds)',
+                legend: '{{jenkins_job}} last build',
               },
             ]),
           ],
