@@ -26,14 +26,14 @@ const group = new ProcessGroup();
 afterAll(() => group.stopAll(), 30_000);
 
 /** The workload running a container of this name (container names are unique per program here). */
-function workloadOf(container: string): Pick<LocalRunOptions, 'kind' | 'name' | 'namespace' | 'container'> {
-  const w = workloads(objects).find((o) => podSpecOf(o).containers.some((c: any) => c.name === container));
+function workloadOf(container: string, workload?: string): Pick<LocalRunOptions, 'kind' | 'name' | 'namespace' | 'container'> {
+  const w = workloads(objects).find((o) => (workload === undefined || o.metadata.name === workload) && podSpecOf(o).containers.some((c: any) => c.name === container));
   if (!w) throw new Error(`no workload runs a container named ${container}`);
   return { kind: w.kind, name: w.metadata.name, namespace: w.metadata.namespace ?? '', container };
 }
 
-function containerPort(container: string): number {
-  const w = workloadOf(container);
+function containerPort(container: string, workload?: string): number {
+  const w = workloadOf(container, workload);
   const spec = podSpecOf(workloads(objects).find((o) => o.kind === w.kind && o.metadata.name === w.name)!);
   return spec.containers.find((c: any) => c.name === container).ports[0].containerPort;
 }
@@ -41,6 +41,8 @@ function containerPort(container: string): number {
 interface Program {
   readonly tool: string;
   readonly container: string;
+  /** The workload, where several run a container of that name (exporter sidecars). */
+  readonly workload?: string;
   readonly readyPath: string;
   /** Ports the args name besides the program's own (e.g. the nginx status port the exporter reads). */
   readonly extraPorts?: number[];
@@ -52,7 +54,7 @@ const PROGRAMS: Record<string, Program> = {
   alertmanager: { tool: 'alertmanager', container: 'alertmanager', readyPath: '/-/ready' },
   // The DaemonSet listens on the node's IP (downward API status.hostIP): here, loopback.
   nodeExporter: { tool: 'node_exporter', container: 'node-exporter', readyPath: '/', env: { HOST_IP: '127.0.0.1' } },
-  nginxExporter: { tool: 'nginx-prometheus-exporter', container: 'exporter', readyPath: '/metrics' },
+  nginxExporter: { tool: 'nginx-prometheus-exporter', container: 'exporter', workload: config.gateway.name, readyPath: '/metrics' },
 };
 
 interface Prepared {
@@ -62,7 +64,7 @@ interface Prepared {
 }
 
 async function prepare(p: Program, extra: number[] = []): Promise<Prepared> {
-  const own = containerPort(p.container);
+  const own = containerPort(p.container, p.workload);
   const free = await freePorts(1 + extra.length);
   const ports = new Map<number, number>([[own, free[0]], ...extra.map((e, i) => [e, free[i + 1]] as [number, number])]);
   const start = (mutate?: (args: string[], dir: string) => string[]) =>
@@ -70,7 +72,7 @@ async function prepare(p: Program, extra: number[] = []): Promise<Prepared> {
       name: p.tool,
       bin: findTool(p.tool)!,
       args: (dir) => {
-        const run = localRun(objects, { ...workloadOf(p.container), dir, ports, env: p.env });
+        const run = localRun(objects, { ...workloadOf(p.container, p.workload), dir, ports, env: p.env });
         return mutate ? mutate(run.args, dir) : run.args;
       },
     });
