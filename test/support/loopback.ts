@@ -2,29 +2,19 @@ import { ChildProcess, spawn } from 'child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'fs';
 import * as dgram from 'dgram';
 import * as http from 'http';
-import * as net from 'net';
 import * as path from 'path';
 
 /**
  * Helpers for tests that run real programs (nginx, the auth bundle) on 127.0.0.1: free ports,
  * bounded waits, HTTP requests with timeouts, and processes stopped by their own PID.
  */
+export { freePort } from './processes';
+
 export const TIMEOUT_MS = 10_000;
 
 export function findNginx(): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin'];
   return dirs.map((d) => path.join(d, 'nginx')).find((p) => existsSync(p));
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Reply {

@@ -1,24 +1,16 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { writeFileSync } from 'fs';
-import { createServer } from 'net';
 import * as path from 'path';
+import { freePort } from './processes';
 import { findTool } from './tools';
 
-/**
+export { freePort };
+
+/*
  * A real nats-server on 127.0.0.1 for the tests: started from a configuration file with the
  * environment the pod would have, waited for through its own health endpoint (bounded), stopped
- * by PID. (A small local helper; the shared process helpers may replace it.)
+ * by PID.
  */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export interface LocalPorts {
   readonly client: number;

@@ -1,27 +1,15 @@
 import { ChildProcess, spawn } from 'child_process';
 import { closeSync, openSync, readFileSync } from 'fs';
-import * as http from 'http';
 import * as net from 'net';
 
 /**
  * Running real programs (redis-server, redis_exporter) in tests: on 127.0.0.1, on free ports, with
- * bounded waits, stopped by their PID. Small on purpose; the process helpers of other tests may
- * replace it.
+ * bounded waits, stopped by their PID. Ports and HTTP come from ./processes.
  */
 
-const POLL_MS = 100;
+export { freePort, httpGet } from './processes';
 
-/** A TCP port nothing listens on right now (the kernel picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const POLL_MS = 100;
 
 /**
  * Replace the value of `flag` in generated arguments, written `--flag value` or `--flag=value`.
@@ -113,19 +101,6 @@ export function redisCommand(port: number, ...words: string[]): Promise<string> 
         resolve(reply.slice(0, end));
       }
     });
-  });
-}
-
-export function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path, timeout: 3_000, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${path} on port ${port} timed out`)));
-    req.on('error', reject);
   });
 }
 
