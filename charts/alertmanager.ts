@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import { checksum } from '../constructs/checksum';
+import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels, selectorLabels } from '../constructs/labels';
 import { AllowPolicy, dnsEgress, podPeer, tcp } from '../constructs/network';
 import { renderYaml } from '../constructs/prometheus-config';
@@ -85,54 +86,48 @@ export class AlertmanagerChart extends Chart {
     });
     const sa = ownServiceAccount(this, am.name, labels);
 
-    new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: am.name, labels },
-      spec: {
-        replicas: 1,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: selector },
-        // One replica with no shared state: never two Alertmanagers sending the same notifications.
-        strategy: { type: 'Recreate' },
-        template: {
-          metadata: { labels, annotations: { 'container-infra/config-checksum': checksum(text) } },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: false,
-            securityContext: podSecurityContext({ user: am.runAsUser, group: am.runAsGroup, fsGroup: am.runAsGroup }),
-            terminationGracePeriodSeconds: 30,
-            containers: [
-              {
-                name: 'alertmanager',
-                image: am.image,
-                imagePullPolicy: config.imagePullPolicy,
-                args: [
-                  `--config.file=${ALERTMANAGER_CONFIG_DIR}/${ALERTMANAGER_CONFIG_FILE}`,
-                  `--storage.path=${DATA_DIR}`,
-                  `--web.listen-address=:${am.port}`,
-                  // Empty: no gossip cluster (and no port 9094) for a single replica.
-                  '--cluster.listen-address=',
-                ],
-                ports: [{ name: ALERTMANAGER_PORT_NAME, containerPort: am.port, protocol: 'TCP' }],
-                resources: containerResources(am.resources),
-                securityContext: containerSecurityContext({ user: am.runAsUser, group: am.runAsGroup }),
-                livenessProbe: httpProbe('/-/healthy', ALERTMANAGER_PORT_NAME),
-                readinessProbe: httpProbe('/-/ready', ALERTMANAGER_PORT_NAME, { periodSeconds: 5 }),
-                volumeMounts: [
-                  { name: 'config', mountPath: ALERTMANAGER_CONFIG_DIR, readOnly: true },
-                  { name: 'data', mountPath: DATA_DIR },
-                  ...(withReceiverSecret ? [{ name: 'receiver', mountPath: RECEIVER_SECRET_DIR, readOnly: true }] : []),
-                ],
-              },
+    appDeployment(this, 'deployment', {
+      name: am.name,
+      labels,
+      selector,
+      replicas: 1,
+      // One replica with no shared state: never two Alertmanagers sending the same notifications.
+      strategy: { type: 'Recreate' },
+      podAnnotations: { 'container-infra/config-checksum': checksum(text) },
+      serviceAccountName: sa.name,
+      securityContext: podSecurityContext({ user: am.runAsUser, group: am.runAsGroup, fsGroup: am.runAsGroup }),
+      pod: {
+        containers: [
+          {
+            name: 'alertmanager',
+            image: am.image,
+            imagePullPolicy: config.imagePullPolicy,
+            args: [
+              `--config.file=${ALERTMANAGER_CONFIG_DIR}/${ALERTMANAGER_CONFIG_FILE}`,
+              `--storage.path=${DATA_DIR}`,
+              `--web.listen-address=:${am.port}`,
+              // Empty: no gossip cluster (and no port 9094) for a single replica.
+              '--cluster.listen-address=',
             ],
-            volumes: [
-              { name: 'config', configMap: { name: configMap.name } },
-              { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-              // Created by the user (docs/monitoring.md); not optional, so a missing Secret shows as
-              // a pod stuck in ContainerCreating instead of alerts silently going nowhere.
-              ...(withReceiverSecret ? [{ name: 'receiver', secret: { secretName: am.receiver.secretName, items: [{ key: am.receiver.secretKey, path: am.receiver.secretKey }] } }] : []),
+            ports: [{ name: ALERTMANAGER_PORT_NAME, containerPort: am.port, protocol: 'TCP' }],
+            resources: containerResources(am.resources),
+            securityContext: containerSecurityContext({ user: am.runAsUser, group: am.runAsGroup }),
+            livenessProbe: httpProbe('/-/healthy', ALERTMANAGER_PORT_NAME),
+            readinessProbe: httpProbe('/-/ready', ALERTMANAGER_PORT_NAME, { periodSeconds: 5 }),
+            volumeMounts: [
+              { name: 'config', mountPath: ALERTMANAGER_CONFIG_DIR, readOnly: true },
+              { name: 'data', mountPath: DATA_DIR },
+              ...(withReceiverSecret ? [{ name: 'receiver', mountPath: RECEIVER_SECRET_DIR, readOnly: true }] : []),
             ],
           },
-        },
+        ],
+        volumes: [
+          { name: 'config', configMap: { name: configMap.name } },
+          { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+          // Created by the user (docs/monitoring.md); not optional, so a missing Secret shows as
+          // a pod stuck in ContainerCreating instead of alerts silently going nowhere.
+          ...(withReceiverSecret ? [{ name: 'receiver', secret: { secretName: am.receiver.secretName, items: [{ key: am.receiver.secretKey, path: am.receiver.secretKey }] } }] : []),
+        ],
       },
     });
 

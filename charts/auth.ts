@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import { checksum } from '../constructs/checksum';
+import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels } from '../constructs/labels';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
@@ -62,53 +63,45 @@ export class AuthChart extends Chart {
       valueFrom: { secretKeyRef: { name: secret, key, optional: false } },
     });
 
-    new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: a.name, labels },
-      spec: {
-        replicas: a.replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: selector },
-        strategy: surgeRollout(),
-        template: {
-          metadata: {
-            labels,
-            annotations: {
-              ...scrapeAnnotations(a.port, '/metrics'),
-              // New code or settings roll the pods (Secrets are read at start too: see the README on rotation).
-              'container-infra/config-checksum': checksum(AUTH_BUNDLE, settingsJson),
-            },
-          },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: false,
-            securityContext: podSecurityContext({ user: a.runAsUser, group: a.runAsGroup }),
-            terminationGracePeriodSeconds: 15,
-            topologySpreadConstraints: spreadOverNodes(selector),
-            containers: [
-              {
-                name: 'auth',
-                image: a.image,
-                imagePullPolicy: config.imagePullPolicy,
-                command: ['node'],
-                args: [...NODE_HEAP_FLAGS, `${AUTH_BUNDLE_DIR}/${AUTH_BUNDLE_FILE}`],
-                env: [
-                  { name: 'AUTH_CONFIG', value: settingsJson },
-                  { name: 'AUTH_SHUTDOWN_DELAY_MS', value: String(SHUTDOWN_DELAY_MS) },
-                  { name: 'NODE_ENV', value: 'production' },
-                  ...settings.clients.map((c) => secretEnv(c.secretEnv, a.clientsSecret, c.id)),
-                  ...settings.keys.map((k) => secretEnv(k.env, a.signingKeysSecret, k.kid)),
-                ],
-                ports: [{ name: 'http', containerPort: a.port, protocol: 'TCP' }],
-                resources: containerResources(a.resources),
-                securityContext: containerSecurityContext({ user: a.runAsUser, group: a.runAsGroup }),
-                livenessProbe: httpProbe('/healthz', 'http'),
-                readinessProbe: httpProbe('/readyz', 'http', { periodSeconds: 5 }),
-                volumeMounts: [{ name: 'bundle', mountPath: AUTH_BUNDLE_DIR, readOnly: true }],
-              },
+    appDeployment(this, 'deployment', {
+      name: a.name,
+      labels,
+      selector,
+      replicas: a.replicas,
+      strategy: surgeRollout(),
+      podAnnotations: {
+        ...scrapeAnnotations(a.port, '/metrics'),
+        // New code or settings roll the pods (Secrets are read at start too: see the README on rotation).
+        'container-infra/config-checksum': checksum(AUTH_BUNDLE, settingsJson),
+      },
+      serviceAccountName: sa.name,
+      securityContext: podSecurityContext({ user: a.runAsUser, group: a.runAsGroup }),
+      terminationGracePeriodSeconds: 15,
+      pod: {
+        topologySpreadConstraints: spreadOverNodes(selector),
+        containers: [
+          {
+            name: 'auth',
+            image: a.image,
+            imagePullPolicy: config.imagePullPolicy,
+            command: ['node'],
+            args: [...NODE_HEAP_FLAGS, `${AUTH_BUNDLE_DIR}/${AUTH_BUNDLE_FILE}`],
+            env: [
+              { name: 'AUTH_CONFIG', value: settingsJson },
+              { name: 'AUTH_SHUTDOWN_DELAY_MS', value: String(SHUTDOWN_DELAY_MS) },
+              { name: 'NODE_ENV', value: 'production' },
+              ...settings.clients.map((c) => secretEnv(c.secretEnv, a.clientsSecret, c.id)),
+              ...settings.keys.map((k) => secretEnv(k.env, a.signingKeysSecret, k.kid)),
             ],
-            volumes: [{ name: 'bundle', configMap: { name: configMap.name } }],
+            ports: [{ name: 'http', containerPort: a.port, protocol: 'TCP' }],
+            resources: containerResources(a.resources),
+            securityContext: containerSecurityContext({ user: a.runAsUser, group: a.runAsGroup }),
+            livenessProbe: httpProbe('/healthz', 'http'),
+            readinessProbe: httpProbe('/readyz', 'http', { periodSeconds: 5 }),
+            volumeMounts: [{ name: 'bundle', mountPath: AUTH_BUNDLE_DIR, readOnly: true }],
           },
-        },
+        ],
+        volumes: [{ name: 'bundle', configMap: { name: configMap.name } }],
       },
     });
 

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema';
 import { AUTH_TOKEN_PATH } from '../config/schema/auth';
 import { checksum } from '../constructs/checksum';
 import { GatewayAuth, gatewayNginxConfig, GatewayRoute, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
+import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels } from '../constructs/labels';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { NginxDirective, renderNginx } from '../constructs/nginx-config';
@@ -79,65 +80,56 @@ export class GatewayChart extends Chart {
     });
     const sa = ownServiceAccount(this, gw.name, labels);
 
-    new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: gw.name, labels },
-      spec: {
-        replicas: gw.replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: selector },
-        strategy: surgeRollout(),
-        template: {
-          metadata: {
-            labels,
-            annotations: {
-              ...scrapeAnnotations(gw.exporter.port, '/metrics'),
-              // A new nginx.conf rolls the pods: nginx reads its configuration only at start.
-              'container-infra/config-checksum': checksum(nginxConf),
-            },
-          },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: false,
-            securityContext: podSecurityContext({ user: gw.runAsUser, group: gw.runAsGroup }),
-            terminationGracePeriodSeconds: 30,
-            topologySpreadConstraints: spreadOverNodes(selector),
-            containers: [
-              {
-                name: 'nginx',
-                image: gw.image,
-                imagePullPolicy: config.imagePullPolicy,
-                command: ['nginx'],
-                args: ['-c', `${NGINX_CONFIG_DIR}/${NGINX_CONFIG_FILE}`, '-g', 'daemon off;'],
-                ports: [{ name: 'http', containerPort: gw.port, protocol: 'TCP' }],
-                resources: containerResources(gw.resources),
-                securityContext: containerSecurityContext({ user: gw.runAsUser, group: gw.runAsGroup }),
-                livenessProbe: httpProbe(HEALTH_PATH, 'http'),
-                readinessProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 5 }),
-                // Let endpoints drop this pod before nginx stops accepting connections.
-                lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
-                volumeMounts: [
-                  { name: 'config', mountPath: NGINX_CONFIG_DIR, readOnly: true },
-                  { name: 'tmp', mountPath: WRITABLE_DIR },
-                ],
-              },
-              {
-                name: 'exporter',
-                image: gw.exporter.image,
-                imagePullPolicy: config.imagePullPolicy,
-                args: [`--nginx.scrape-uri=http://127.0.0.1:${gw.statusPort}${STATUS_PATH}`, `--web.listen-address=:${gw.exporter.port}`],
-                ports: [{ name: 'metrics', containerPort: gw.exporter.port, protocol: 'TCP' }],
-                resources: containerResources(gw.exporter.resources),
-                securityContext: containerSecurityContext({ user: gw.exporter.runAsUser, group: gw.exporter.runAsUser }),
-                livenessProbe: httpProbe('/metrics', 'metrics', { periodSeconds: 15 }),
-                readinessProbe: httpProbe('/metrics', 'metrics'),
-              },
-            ],
-            volumes: [
-              { name: 'config', configMap: { name: configMap.name } },
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+    appDeployment(this, 'deployment', {
+      name: gw.name,
+      labels,
+      selector,
+      replicas: gw.replicas,
+      strategy: surgeRollout(),
+      podAnnotations: {
+        ...scrapeAnnotations(gw.exporter.port, '/metrics'),
+        // A new nginx.conf rolls the pods: nginx reads its configuration only at start.
+        'container-infra/config-checksum': checksum(nginxConf),
+      },
+      serviceAccountName: sa.name,
+      securityContext: podSecurityContext({ user: gw.runAsUser, group: gw.runAsGroup }),
+      pod: {
+        topologySpreadConstraints: spreadOverNodes(selector),
+        containers: [
+          {
+            name: 'nginx',
+            image: gw.image,
+            imagePullPolicy: config.imagePullPolicy,
+            command: ['nginx'],
+            args: ['-c', `${NGINX_CONFIG_DIR}/${NGINX_CONFIG_FILE}`, '-g', 'daemon off;'],
+            ports: [{ name: 'http', containerPort: gw.port, protocol: 'TCP' }],
+            resources: containerResources(gw.resources),
+            securityContext: containerSecurityContext({ user: gw.runAsUser, group: gw.runAsGroup }),
+            livenessProbe: httpProbe(HEALTH_PATH, 'http'),
+            readinessProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 5 }),
+            // Let endpoints drop this pod before nginx stops accepting connections.
+            lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
+            volumeMounts: [
+              { name: 'config', mountPath: NGINX_CONFIG_DIR, readOnly: true },
+              { name: 'tmp', mountPath: WRITABLE_DIR },
             ],
           },
-        },
+          {
+            name: 'exporter',
+            image: gw.exporter.image,
+            imagePullPolicy: config.imagePullPolicy,
+            args: [`--nginx.scrape-uri=http://127.0.0.1:${gw.statusPort}${STATUS_PATH}`, `--web.listen-address=:${gw.exporter.port}`],
+            ports: [{ name: 'metrics', containerPort: gw.exporter.port, protocol: 'TCP' }],
+            resources: containerResources(gw.exporter.resources),
+            securityContext: containerSecurityContext({ user: gw.exporter.runAsUser, group: gw.exporter.runAsUser }),
+            livenessProbe: httpProbe('/metrics', 'metrics', { periodSeconds: 15 }),
+            readinessProbe: httpProbe('/metrics', 'metrics'),
+          },
+        ],
+        volumes: [
+          { name: 'config', configMap: { name: configMap.name } },
+          { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+        ],
       },
     });
 

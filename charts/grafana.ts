@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { Config } from '../config/schema';
 import { checksum } from '../constructs/checksum';
+import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels } from '../constructs/labels';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
-import { disruptionBudget, httpProbe, ownServiceAccount, singlePortService } from '../constructs/workload';
+import { disruptionBudget, httpProbe, ownServiceAccount, singlePortService, surgeRollout } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
 import { GrafanaDashboard, grafanaDashboards } from '../monitoring/dashboards';
 import { DASHBOARDS_DIR, dashboardProviderProvisioning, datasourceProvisioning } from '../monitoring/grafana-provisioning';
@@ -107,74 +108,65 @@ export class GrafanaChart extends Chart {
       dataVolume = { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } };
     }
 
-    new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: g.name, labels },
-      spec: {
-        // One replica: each pod has its own sqlite database, so sessions would not follow a user across pods.
-        replicas: 1,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: selector },
-        // A ReadWriteOnce volume cannot be attached to the new pod while the old one holds it.
-        strategy: g.persistence.enabled
-          ? { type: 'Recreate' }
-          : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: {
-            labels,
-            // Grafana reads provisioning files only at start; dashboards reload by themselves (updateIntervalSeconds).
-            annotations: { 'container-infra/config-checksum': checksum(datasourcesYaml, providersYaml) },
-          },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: false,
-            // fsGroup makes a fresh volume writable by UID 472 through the kubelet, with no root chown container.
-            securityContext: podSecurityContext({ user: g.runAsUser, group: g.runAsUser, fsGroup: g.runAsUser }),
-            terminationGracePeriodSeconds: 30,
-            enableServiceLinks: false,
-            containers: [
-              {
-                name: 'grafana',
-                image: g.image,
-                imagePullPolicy: config.imagePullPolicy,
-                env: grafanaEnv(config),
-                ports: [{ name: 'http', containerPort: g.port, protocol: 'TCP' }],
-                resources: containerResources(g.resources),
-                securityContext: containerSecurityContext({ user: g.runAsUser, group: g.runAsUser }),
-                // A fresh database runs every migration at start: give it minutes, not seconds.
-                startupProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 5, failureThreshold: 60 }),
-                livenessProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 15, failureThreshold: 4 }),
-                readinessProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 5 }),
-                volumeMounts: [
-                  { name: 'data', mountPath: DATA_DIR },
-                  { name: 'tmp', mountPath: '/tmp' },
-                  { name: 'admin', mountPath: ADMIN_DIR, readOnly: true },
-                  { name: 'datasources', mountPath: `${PROVISIONING_DIR}/datasources`, readOnly: true },
-                  { name: 'dashboard-providers', mountPath: `${PROVISIONING_DIR}/dashboards`, readOnly: true },
-                  { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
-                ],
-              },
-            ],
-            volumes: [
-              dataVolume,
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-              {
-                name: 'admin',
-                secret: {
-                  secretName: g.adminSecret.name,
-                  // Readable by the grafana group (fsGroup) only.
-                  defaultMode: 0o440,
-                  items: [
-                    { key: g.adminSecret.userKey, path: ADMIN_USER_FILE },
-                    { key: g.adminSecret.passwordKey, path: ADMIN_PASSWORD_FILE },
-                  ],
-                },
-              },
-              { name: 'datasources', configMap: { name: datasources.name } },
-              { name: 'dashboard-providers', configMap: { name: providers.name } },
-              { name: 'dashboards', configMap: { name: dashboards.name } },
+    appDeployment(this, 'deployment', {
+      name: g.name,
+      labels,
+      selector,
+      // One replica: each pod has its own sqlite database, so sessions would not follow a user across pods.
+      replicas: 1,
+      // A ReadWriteOnce volume cannot be attached to the new pod while the old one holds it.
+      strategy: g.persistence.enabled
+        ? { type: 'Recreate' }
+        : surgeRollout(),
+      // Grafana reads provisioning files only at start; dashboards reload by themselves (updateIntervalSeconds).
+      podAnnotations: { 'container-infra/config-checksum': checksum(datasourcesYaml, providersYaml) },
+      serviceAccountName: sa.name,
+      // fsGroup makes a fresh volume writable by UID 472 through the kubelet, with no root chown container.
+      securityContext: podSecurityContext({ user: g.runAsUser, group: g.runAsUser, fsGroup: g.runAsUser }),
+      pod: {
+        enableServiceLinks: false,
+        containers: [
+          {
+            name: 'grafana',
+            image: g.image,
+            imagePullPolicy: config.imagePullPolicy,
+            env: grafanaEnv(config),
+            ports: [{ name: 'http', containerPort: g.port, protocol: 'TCP' }],
+            resources: containerResources(g.resources),
+            securityContext: containerSecurityContext({ user: g.runAsUser, group: g.runAsUser }),
+            // A fresh database runs every migration at start: give it minutes, not seconds.
+            startupProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 5, failureThreshold: 60 }),
+            livenessProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 15, failureThreshold: 4 }),
+            readinessProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 5 }),
+            volumeMounts: [
+              { name: 'data', mountPath: DATA_DIR },
+              { name: 'tmp', mountPath: '/tmp' },
+              { name: 'admin', mountPath: ADMIN_DIR, readOnly: true },
+              { name: 'datasources', mountPath: `${PROVISIONING_DIR}/datasources`, readOnly: true },
+              { name: 'dashboard-providers', mountPath: `${PROVISIONING_DIR}/dashboards`, readOnly: true },
+              { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
             ],
           },
-        },
+        ],
+        volumes: [
+          dataVolume,
+          { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+          {
+            name: 'admin',
+            secret: {
+              secretName: g.adminSecret.name,
+              // Readable by the grafana group (fsGroup) only.
+              defaultMode: 0o440,
+              items: [
+                { key: g.adminSecret.userKey, path: ADMIN_USER_FILE },
+                { key: g.adminSecret.passwordKey, path: ADMIN_PASSWORD_FILE },
+              ],
+            },
+          },
+          { name: 'datasources', configMap: { name: datasources.name } },
+          { name: 'dashboard-providers', configMap: { name: providers.name } },
+          { name: 'dashboards', configMap: { name: dashboards.name } },
+        ],
       },
     });
 

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import type { KsmResource } from '../config/schema/monitoring';
+import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels, selectorLabels } from '../constructs/labels';
 import { AllowPolicy, podPeer, tcp } from '../constructs/network';
 import { clusterReadAccess, ReadRule } from '../constructs/rbac';
@@ -61,42 +62,36 @@ export class KubeStateMetricsChart extends Chart {
     });
     clusterReadAccess(this, 'read', { name: `${namespace}-${ksm.name}`, labels, serviceAccount: sa.name, namespace, rules: ksmRbacRules(resources) });
 
-    new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: ksm.name, labels },
-      spec: {
-        replicas: 1,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: true,
-            securityContext: podSecurityContext({ user: ksm.runAsUser, group: ksm.runAsGroup }),
-            terminationGracePeriodSeconds: 30,
-            containers: [
-              {
-                name: 'kube-state-metrics',
-                image: ksm.image,
-                imagePullPolicy: config.imagePullPolicy,
-                args: [
-                  `--port=${ksm.port}`,
-                  `--telemetry-port=${ksm.telemetryPort}`,
-                  // The same list the ClusterRole grants: an unlisted resource is neither read nor exported.
-                  `--resources=${resources.join(',')}`,
-                ],
-                ports: [
-                  { name: METRICS_PORT_NAME, containerPort: ksm.port, protocol: 'TCP' },
-                  { name: 'telemetry', containerPort: ksm.telemetryPort, protocol: 'TCP' },
-                ],
-                resources: containerResources(ksm.resources),
-                securityContext: containerSecurityContext({ user: ksm.runAsUser, group: ksm.runAsGroup }),
-                livenessProbe: httpProbe('/livez', METRICS_PORT_NAME),
-                readinessProbe: httpProbe('/readyz', 'telemetry'),
-              },
+    appDeployment(this, 'deployment', {
+      name: ksm.name,
+      labels,
+      selector,
+      replicas: 1,
+      serviceAccountName: sa.name,
+      automountServiceAccountToken: true,
+      securityContext: podSecurityContext({ user: ksm.runAsUser, group: ksm.runAsGroup }),
+      pod: {
+        containers: [
+          {
+            name: 'kube-state-metrics',
+            image: ksm.image,
+            imagePullPolicy: config.imagePullPolicy,
+            args: [
+              `--port=${ksm.port}`,
+              `--telemetry-port=${ksm.telemetryPort}`,
+              // The same list the ClusterRole grants: an unlisted resource is neither read nor exported.
+              `--resources=${resources.join(',')}`,
             ],
+            ports: [
+              { name: METRICS_PORT_NAME, containerPort: ksm.port, protocol: 'TCP' },
+              { name: 'telemetry', containerPort: ksm.telemetryPort, protocol: 'TCP' },
+            ],
+            resources: containerResources(ksm.resources),
+            securityContext: containerSecurityContext({ user: ksm.runAsUser, group: ksm.runAsGroup }),
+            livenessProbe: httpProbe('/livez', METRICS_PORT_NAME),
+            readinessProbe: httpProbe('/readyz', 'telemetry'),
           },
-        },
+        ],
       },
     });
 
