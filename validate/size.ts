@@ -35,7 +35,7 @@ export function checkSizes(manifests: readonly Manifest[]): Finding[] {
         object: refOf(o),
         path: 'metadata.annotations',
         message: `${Math.ceil(applied / 1024)} KiB: needs server-side apply. Client-side \`kubectl apply\` (the default) would store it in the last-applied-configuration annotation, over the ${ANNOTATIONS_LIMIT / 1024} KiB annotation limit, and the API server rejects it`,
-        fix: 'apply in server-side mode, which tracks fields in metadata.managedFields instead of that annotation: `kubectl apply --server-side --field-manager=container-infra -f <dir>` (the deploy path must use it), or make the generated content smaller (split it across objects)',
+        fix: 'apply in server-side mode, which tracks fields in metadata.managedFields instead of that annotation: `kubectl apply --server-side --field-manager=<partOf>-<environment> -f <dir>` (as the README and the Jenkinsfile do), or make the generated content smaller (split it across objects)',
       });
     }
     if ((o.kind === 'ConfigMap' || o.kind === 'Secret') && dataBytes(o) > CONFIG_DATA_LIMIT) {
