@@ -5,7 +5,7 @@ import { Microservice } from '../constructs/microservice';
 import { DefaultDenyPolicy } from '../constructs/network';
 import { eventServices } from '../constructs/nats-config';
 import { natsClientEnv } from './event-bus';
-import { gatewayPods, natsPods, prometheusScraper } from './selectors';
+import { gatewayPods, microservicePods, natsPods, prometheusScraper, serviceHost } from './selectors';
 
 /**
  * The microservices (news, webtoon, payment, … one per config entry), each with its own
@@ -20,6 +20,11 @@ export class MicroservicesChart extends Chart {
 
     new DefaultDenyPolicy(this, 'default-deny', { namespace: config.namespaces.apps, partOf: config.partOf });
 
+    const byName = new Map(config.services.map((s) => [s.name, s]));
+    const endpoint = (name: string) => {
+      const callee = byName.get(name)!;
+      return { name, url: `http://${serviceHost(config, name, config.namespaces.apps)}:${callee.port}`, pods: microservicePods(callee), port: callee.port };
+    };
     this.services = config.services.map(
       (service) =>
         new Microservice(this, service.name, {
@@ -31,6 +36,8 @@ export class MicroservicesChart extends Chart {
           dns: config.cluster.dns,
           clients: gatewayPods(config),
           scraper: prometheusScraper(config),
+          callees: service.calls.map(endpoint),
+          callers: config.services.filter((s) => s.calls.includes(service.name)).map(microservicePods),
           events: eventServices(config).includes(service)
             ? { env: natsClientEnv(config, service.name), pods: natsPods(config), port: config.events.ports.client }
             : undefined,

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { MicroserviceConfig } from '../config/schema/microservices';
+import { calleeEnvName, type MicroserviceConfig } from '../config/schema/microservices';
 import * as k8s from '../imports/k8s';
 import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } from './labels';
 import { AllowPolicy, ClusterDns, dnsEgress, namespacedPodPeer, podPeer, tcp } from './network';
@@ -21,6 +21,18 @@ export interface MicroserviceProps {
   readonly scraper?: { readonly namespace: string; readonly labels: Labels };
   /** The event bus, when the service declares events: its NATS_* variables and where to reach it. */
   readonly events?: { readonly env: k8s.EnvVar[]; readonly pods: Labels; readonly port: number };
+  /** The services it calls (its `calls`): each becomes `<NAME>_URL`, a podinfo backend and an egress rule. */
+  readonly callees?: readonly ServiceEndpoint[];
+  /** Pods of the services that call this one: each is an ingress rule on the service port. */
+  readonly callers?: readonly Labels[];
+}
+
+/** Where a service is reached: its in-cluster URL (Service DNS), and its pods and port for policies. */
+export interface ServiceEndpoint {
+  readonly name: string;
+  readonly url: string;
+  readonly pods: Labels;
+  readonly port: number;
 }
 
 /**
@@ -56,6 +68,7 @@ export class Microservice extends Construct {
       ? `tcp://${this.datastore.identity.instance}.${props.namespace}.svc.${props.clusterDomain}:${this.datastore.port}`
       : undefined;
 
+    const callees = props.callees ?? [];
     const sa = ownServiceAccount(this, svc.name, labels);
     const env: k8s.EnvVar[] = [
       // Any image can learn where its datastore is; podinfo also gets it as --cache-server.
@@ -64,6 +77,8 @@ export class Microservice extends Construct {
       ...Object.keys(svc.env).sort().map((name) => ({ name, value: svc.env[name] })),
       // NATS_URL, NATS_USER, NATS_PASSWORD (its own password only, from the Secret).
       ...(props.events?.env ?? []),
+      // Service discovery through cluster DNS: any image reads where each callee is.
+      ...callees.map((c) => ({ name: calleeEnvName(c.name), value: c.url })),
     ];
 
     new k8s.KubeDeployment(this, 'deployment', {
@@ -91,7 +106,15 @@ export class Microservice extends Construct {
                 command: svc.command ?? ['./podinfo'],
                 args: svc.command
                   ? svc.args ?? []
-                  : [`--port=${svc.port}`, '--level=info', '--data-path=/data', ...(cacheUrl ? [`--cache-server=${cacheUrl}`] : []), ...(svc.args ?? [])],
+                  : [
+                      `--port=${svc.port}`,
+                      '--level=info',
+                      '--data-path=/data',
+                      ...(cacheUrl ? [`--cache-server=${cacheUrl}`] : []),
+                      // podinfo's /api/echo POSTs the body to each backend: a real call to the callee.
+                      ...callees.map((c) => `--backend-url=${c.url}/api/echo`),
+                      ...(svc.args ?? []),
+                    ],
                 ...(env.length > 0 ? { env } : {}),
                 ports: [{ name: 'http', containerPort: svc.port, protocol: 'TCP' }],
                 resources: containerResources(svc.resources),
@@ -141,12 +164,14 @@ export class Microservice extends Construct {
       podSelector: selector,
       ingress: [
         { from: [podPeer(props.clients)], ports: [tcp(svc.port)] },
+        ...(props.callers ?? []).map((pods) => ({ from: [podPeer(pods)], ports: [tcp(svc.port)] })),
         ...(props.scraper ? [{ from: [namespacedPodPeer(props.scraper.namespace, props.scraper.labels)], ports: [tcp(svc.port)] }] : []),
       ],
       egress: [
         dnsEgress(props.dns),
         ...(this.datastore ? [{ to: [podPeer(selectorLabels(this.datastore.identity))], ports: [tcp(this.datastore.port)] }] : []),
         ...(props.events ? [{ to: [podPeer(props.events.pods)], ports: [tcp(props.events.port)] }] : []),
+        ...callees.map((c) => ({ to: [podPeer(c.pods)], ports: [tcp(c.port)] })),
       ],
     });
   }

@@ -82,6 +82,12 @@ export const microservice = z.strictObject({
   events: serviceEvents.prefault({}),
   /** Whether the gateway requires a token (checked by the auth service) on `/<name>/`, and its scope. */
   auth: routeAuth.prefault({}),
+  /**
+   * Services it calls over REST, by name. For each, the pod gets `<NAME>_URL` (the callee's Service
+   * address through cluster DNS; podinfo also gets it as `--backend-url`), and the NetworkPolicies
+   * allow exactly that flow: egress here, ingress at the callee.
+   */
+  calls: z.array(dnsLabel).default([]),
 });
 export type MicroserviceConfig = z.infer<typeof microservice>;
 
@@ -91,6 +97,8 @@ export const DEFAULT_SERVICES = [
     name: 'webtoon',
     message: 'webtoon: only this service scales when its traffic spikes',
     autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 70 },
+    // Buying an episode: webtoon asks payment over REST.
+    calls: ['payment'],
     // An episode unlocks once its payment completed.
     events: { consumes: [{ subject: 'payment.completed', durable: 'webtoon-unlock' }] },
   },
@@ -101,6 +109,14 @@ export const DEFAULT_SERVICES = [
     auth: { required: true, scope: 'payment' },
   },
 ];
+
+/** The variable that carries a callee's URL: `payment` → `PAYMENT_URL`, `shop-api` → `SHOP_API_URL`. */
+export function calleeEnvName(callee: string): string {
+  return `${callee.toUpperCase().replace(/-/g, '_')}_URL`;
+}
+
+/** Variables the generator sets itself on a service's container, that a callee's name must not produce. */
+export const GENERATED_URL_ENV = ['DATASTORE_URL', 'NATS_URL'] as const;
 
 export const microservices = z
   .array(microservice)
@@ -118,5 +134,20 @@ export const microservices = z
       } else {
         seen.set(s.name, i);
       }
+    });
+    // Calls name other services of the list, once each.
+    services.forEach((s, i) => {
+      s.calls.forEach((callee, j) => {
+        const path = [i, 'calls', j];
+        if (callee === s.name) {
+          ctx.addIssue({ code: 'custom', path, message: `"${s.name}" cannot call itself; list other services only` });
+        } else if (!seen.has(callee)) {
+          ctx.addIssue({ code: 'custom', path, message: `unknown service "${callee}"; allowed: ${[...seen.keys()].filter((n) => n !== s.name).join(', ') || 'no other service'}` });
+        } else if ((GENERATED_URL_ENV as readonly string[]).includes(calleeEnvName(callee))) {
+          ctx.addIssue({ code: 'custom', path, message: `a callee named "${callee}" would set ${calleeEnvName(callee)}, which the generator already sets; rename the service` });
+        } else if (s.calls.indexOf(callee) !== j) {
+          ctx.addIssue({ code: 'custom', path, message: `"${callee}" is listed twice; list each callee once` });
+        }
+      });
     });
   });
