@@ -71,6 +71,14 @@ describe('declared service-to-service calls', () => {
     expect(findings.map((f) => f.message).join('\n')).toMatch(/webtoon.*payment|payment.*webtoon/s);
   });
 
+  test("a callee URL that names no Service port is a finding of the validator's URL check", () => {
+    const manifests = defaults.map((m) => ({ file: m.file, object: clone(m.object) }));
+    const env = app(objectsIn(manifests), 'webtoon').env.find((e: any) => e.name === 'PAYMENT_URL');
+    env.value = env.value.replace(':9898', ':9899');
+    const findings = validateManifests(manifests, defaultOptions()).findings.filter((f) => f.check === 'urls');
+    expect(findings.map((f) => f.message).join('\n')).toMatch(/9899/);
+  });
+
   test('a flow nobody declared, allowed by a policy, is a finding', () => {
     const manifests = defaults.map((m) => ({ file: m.file, object: clone(m.object) }));
     const objects = objectsIn(manifests);
