@@ -1,4 +1,8 @@
 import { block, d, NginxDirective } from './nginx-config';
+import { AUTH_REQUEST_PATH, ERROR_PATH, HEALTH_PATH, STATUS_PATH } from '../config/gateway-paths';
+
+// The gateway's own paths are owned by the configuration, which refuses service names that clash.
+export { AUTH_REQUEST_PATH, ERROR_PATH, HEALTH_PATH, STATUS_PATH };
 
 export interface GatewayRoute {
   /** URL prefix without slashes: requests to `/<prefix>/…` go to this route. */
@@ -33,10 +37,6 @@ export interface GatewayNginxOptions {
   readonly auth?: GatewayAuth;
 }
 
-export const STATUS_PATH = '/stub_status';
-export const HEALTH_PATH = '/healthz';
-/** Internal location of the auth subrequest: `_` cannot start a service name, so no route can claim it. */
-export const AUTH_REQUEST_PATH = '/_auth';
 /** Headers the gateway sets from the auth service's answer; a client's copy is removed on every route. */
 export const SUBJECT_HEADER = 'X-Auth-Subject';
 export const SCOPES_HEADER = 'X-Auth-Scopes';
@@ -95,11 +95,9 @@ function json(status: number, error: string): string {
 }
 
 /**
- * Internal locations that answer the gateway's errors. Paths, not named locations: nginx cannot
- * redirect a request whose line it could not parse (414) to a named location.
+ * Internal locations (under ERROR_PATH) that answer the gateway's errors. Paths, not named
+ * locations: nginx cannot redirect a request whose line it could not parse (414) to a named location.
  */
-export const ERROR_PATH = '/_errors';
-
 function errorLocation(name: string, status: number, error: string, challenge = false): NginxDirective {
   return block('location', ['=', `${ERROR_PATH}/${name}`], [
     d('internal'),

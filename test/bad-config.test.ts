@@ -23,7 +23,7 @@ const cases: Array<[string, unknown, string, RegExp]> = [
   ['wrong type', svc({ replicas: 'two' }), 'services[0].replicas', /expected number/],
   ['negative replicas', svc({ replicas: -1 }), 'services[0].replicas', /must be 0 or more \(got -1\)/],
   ['fractional replicas', svc({ replicas: 1.5 }), 'services[0].replicas', /integer/],
-  ['service name not DNS-1123', { services: [{ name: 'News_Service' }] }, 'services[0].name', /DNS-1123/],
+  ['service name not DNS-1035', { services: [{ name: 'News_Service' }] }, 'services[0].name', /DNS-1035/],
   ['service name too long', { services: [{ name: 'n'.repeat(41) }] }, 'services[0].name', /at most 40/],
   ['duplicate service names', { services: [{ name: 'news' }, { name: 'news' }] }, 'services[1].name', /duplicate service name "news"/],
   ['empty service list', { services: [] }, 'services', /at least one service/],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabel, imageRef, port, res, resources } from './common';
+import { dnsLabel, imageRef, port, res, resources, serviceName } from './common';
 
 /**
  * The gateway path of the token endpoint (`POST` here, OAuth2 client credentials). Fixed, and
@@ -25,7 +25,7 @@ const client = z.strictObject({
 export const auth = z
   .strictObject({
     enabled: z.boolean().default(true),
-    name: dnsLabel.default('auth'),
+    name: serviceName.default('auth'),
     image: imageRef.default(DEFAULT_AUTH_IMAGE),
     /** UID/GID of the `node` user in the official image. */
     runAsUser: z.number().int().min(1).default(1000),

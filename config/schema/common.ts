@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { labelKeyProblem, labelValueProblem } from '../../validate/labels';
+import { compareQuantities, quantityNanos } from '../../validate/quantity';
 
 /** RFC 1123 label: what Kubernetes accepts as a namespace, Service or container name. */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -7,6 +9,34 @@ export const dnsLabel = z
   .string()
   .max(63, 'must be at most 63 characters (a DNS-1123 label)')
   .regex(DNS1123_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+
+/** RFC 1035 label: what Kubernetes requires of a Service name (starts with a letter). */
+export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A name that also names a Service: a DNS-1035 label. */
+export const serviceName = z
+  .string()
+  .max(63, 'must be at most 63 characters (a DNS-1035 label)')
+  .regex(DNS1035_LABEL, 'must be a DNS-1035 label (it names a Service): lower-case letters, digits and "-", starting with a letter and ending with a letter or digit');
+
+/** RFC 1123 subdomain: dot-separated labels, at most 253 characters (StorageClass names). */
+export const dnsSubdomain = z
+  .string()
+  .max(253, 'must be at most 253 characters (a DNS-1123 subdomain)')
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a DNS-1123 subdomain such as "standard" or "ebs.csi.aws.com"');
+
+/** Namespaces Kubernetes itself runs in: labelling them restricted or denying their traffic breaks the cluster. */
+export const RESERVED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'] as const;
+
+/** Labels given in configuration: keys and values as the API server checks them. */
+export const labelMap = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
+  for (const [key, value] of Object.entries(labels)) {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) ctx.addIssue({ code: 'custom', path: [key], message: `label key ${JSON.stringify(key)}: ${keyProblem}` });
+    const valueProblem = labelValueProblem(value);
+    if (valueProblem) ctx.addIssue({ code: 'custom', path: [key], message: `label value ${JSON.stringify(value)}: ${valueProblem}` });
+  }
+});
 
 /**
  * A container image at an exact version: `registry/repo:tag` or `repo@sha256:…`.
@@ -22,22 +52,32 @@ export const imageRef = z
   })
   .refine((ref) => !/:latest(@|$)/.test(ref), { message: 'must not use the "latest" tag: pin an exact version' });
 
-/** Kubernetes resource quantities, restricted to the forms people write by hand. */
+/** Kubernetes resource quantities, parsed exactly as the API server does (validate/quantity.ts). */
 export const cpuQuantity = z
   .string()
-  .regex(/^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/, 'must be a CPU quantity such as "100m" or "0.5"');
+  .refine((q) => (quantityNanos(q) ?? -1n) >= 0n, 'must be a CPU quantity such as "100m", "0.5" or "2"');
 export const memoryQuantity = z
   .string()
-  .regex(/^[1-9][0-9]*(Ki|Mi|Gi|Ti)$/, 'must be a memory quantity such as "64Mi" or "1Gi"');
+  .refine((q) => (quantityNanos(q) ?? 0n) > 0n, 'must be a memory quantity greater than 0 such as "64Mi", "1.5Gi" or "1G"');
 
-export const resources = z.strictObject({
-  requests: z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity }),
-  limits: z.strictObject({
-    memory: memoryQuantity,
-    /** Left unset by default: CPU limits throttle latency-sensitive services for no gain. */
-    cpu: cpuQuantity.optional(),
-  }),
-});
+export const resources = z
+  .strictObject({
+    requests: z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity }),
+    limits: z.strictObject({
+      memory: memoryQuantity,
+      /** Left unset by default: CPU limits throttle latency-sensitive services for no gain. */
+      cpu: cpuQuantity.optional(),
+    }),
+  })
+  .superRefine((r, ctx) => {
+    // The API server refuses a pod whose request is above its limit.
+    for (const what of ['memory', 'cpu'] as const) {
+      const limit = r.limits[what];
+      if (limit !== undefined && compareQuantities(r.requests[what], limit) === 1) {
+        ctx.addIssue({ code: 'custom', path: ['requests', what], message: `must not be above limits.${what} (${limit}); Kubernetes refuses such a pod` });
+      }
+    }
+  });
 export type Resources = z.infer<typeof resources>;
 
 export const port = z.number().int().min(1, 'must be a port from 1 to 65535').max(65535, 'must be a port from 1 to 65535');
@@ -45,7 +85,7 @@ export const port = z.number().int().min(1, 'must be a port from 1 to 65535').ma
 export const storage = z.strictObject({
   size: memoryQuantity,
   /** Unset means the cluster's default StorageClass. */
-  storageClassName: dnsLabel.optional(),
+  storageClassName: dnsSubdomain.optional(),
 });
 export type Storage = z.infer<typeof storage>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { dnsLabel, imageRef, memoryQuantity, port, res, resources, storage } from './common';
+import { quantityNanos } from '../../validate/quantity';
+import { dnsLabel, imageRef, memoryQuantity, port, res, resources, storage, serviceName } from './common';
 
 /**
  * The event bus (NATS with JetStream) and what each service declares it publishes and consumes.
@@ -67,7 +68,7 @@ export const events = z.strictObject({
   /** Deploy the bus. Off: services get no NATS variables, and their `events` declarations are ignored. */
   enabled: z.boolean().default(true),
   /** Name of the StatefulSet, its client Service and ConfigMap; `<name>-headless` is the route Service. */
-  name: dnsLabel.max(40, 'must be at most 40 characters (objects are named "<name>-streams-<hash>")').default('nats'),
+  name: serviceName.max(40, 'must be at most 40 characters (objects are named "<name>-streams-<hash>")').default('nats'),
   image: imageRef.default(DEFAULT_NATS_IMAGE),
   exporterImage: imageRef.default(DEFAULT_NATS_EXPORTER_IMAGE),
   /** Runs the stream Job and the smoke check (`nats` CLI). */
@@ -134,10 +135,10 @@ export const ADMIN_USER = 'admin';
 /** Share of the volume JetStream may fill (the rest: filesystem overhead and Raft/index files). */
 export const STORE_SHARE = 0.9;
 
-/** `64Mi` → bytes (the memory quantities the schema allows: Ki, Mi, Gi, Ti); constructs use it as memoryBytes. */
+/** A memory or storage quantity (`64Mi`, `1.5Gi`, `1G`) → whole bytes, rounded up as Kubernetes does; constructs use it as memoryBytes. */
 export function quantityBytes(quantity: string): number {
-  const m = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
-  if (!m) throw new Error(`unsupported quantity "${quantity}"`);
-  const power = { Ki: 1, Mi: 2, Gi: 3, Ti: 4 }[m[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'];
-  return Number(m[1]) * 1024 ** power;
+  const nanos = quantityNanos(quantity);
+  if (nanos === undefined) throw new Error(`not a Kubernetes quantity: "${quantity}"`);
+  const bytes = nanos / 1_000_000_000n + (nanos % 1_000_000_000n > 0n ? 1n : 0n);
+  return Number(bytes);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabel, imageRef, port, res, resources } from './common';
+import { dnsLabel, imageRef, port, res, resources, serviceName } from './common';
 
 const service = z
   .strictObject({
@@ -33,7 +33,7 @@ const ingress = z
   });
 
 export const gateway = z.strictObject({
-  name: dnsLabel.default('gateway'),
+  name: serviceName.default('gateway'),
   image: imageRef.default('nginxinc/nginx-unprivileged:1.29.4-alpine'),
   /** UID/GID of the nginx user in the unprivileged image. */
   runAsUser: z.number().int().min(1).default(101),

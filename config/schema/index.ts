@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { auth, knownScopes } from './auth';
-import { dnsLabel } from './common';
+import { dnsLabel, labelMap } from './common';
+import { checkConsistency } from './consistency';
 import { events } from './events';
 import { checkEvents } from './events-check';
 import { gateway } from './gateway';
@@ -42,12 +43,12 @@ const cluster = z.strictObject({
       namespace: dnsLabel.default('kube-system'),
       /** The cluster DNS Service (CoreDNS keeps the name kube-dns); the gateway's nginx resolver. */
       service: dnsLabel.default('kube-dns'),
-      podLabels: z.record(z.string(), z.string()).default({ 'k8s-app': 'kube-dns' }),
+      podLabels: labelMap.default({ 'k8s-app': 'kube-dns' }),
     })
     .prefault({}),
 });
 
-export const configSchema = z.strictObject({
+const configObject = z.strictObject({
   /** Value of the `app.kubernetes.io/part-of` label on every object. */
   partOf: dnsLabel.default('container-infra'),
   namespaces: namespaces.prefault({}),
@@ -59,8 +60,15 @@ export const configSchema = z.strictObject({
   jenkins: jenkins.prefault({}),
   events: events.prefault({}),
   auth: auth.prefault({}),
-})
+});
+
+/** The one typed configuration every chart reads (the refinements below do not change its shape). */
+export type Config = z.infer<typeof configObject>;
+export type ConfigInput = z.input<typeof configObject>;
+
+export const configSchema = configObject
   .superRefine(checkEvents)
+  .superRefine((c, ctx) => checkConsistency(c, ctx))
   .superRefine((c, ctx) => {
     // Route scopes must be ones a client can obtain: a typo would lock the route for everyone.
     const scopes = knownScopes(c.auth);
@@ -80,6 +88,3 @@ export const configSchema = z.strictObject({
     });
   });
 
-/** The one typed configuration every chart reads. */
-export type Config = z.infer<typeof configSchema>;
-export type ConfigInput = z.input<typeof configSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabel, imageRef, port, res, resources, storage } from './common';
+import { dnsLabel, imageRef, port, res, resources, storage, serviceName } from './common';
 
 /**
  * Controller image: an exact LTS release on JDK 21. 2.541.x is the last LTS line that still runs on
@@ -129,7 +129,7 @@ const job = z.strictObject({
 export const jenkins = z.strictObject({
   enabled: z.boolean().default(true),
   /** Name of the controller StatefulSet and of its UI Service. */
-  name: dnsLabel.max(50, 'must be at most 50 characters (objects are named "<name>-agent", "<name>-deploy")').default('jenkins'),
+  name: serviceName.max(50, 'must be at most 50 characters (objects are named "<name>-agent", "<name>-deploy")').default('jenkins'),
   /** UI and HTTP API port (Service and container). */
   port: port.default(8080),
   /** Inbound agent (JNLP/WebSocket tunnel) port, on its own Service `<name>-agent`. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { routeAuth } from './auth';
-import { dnsLabel, imageRef, port, res, resources, storage } from './common';
+import { dnsLabel, imageRef, port, res, resources, storage, serviceName } from './common';
 import { serviceEvents } from './events';
 
 export const DEFAULT_SERVICE_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.1';
@@ -53,7 +53,7 @@ const datastore = z
 
 export const microservice = z.strictObject({
   /** The Service name, the gateway path prefix (`/<name>/`) and the label `app.kubernetes.io/name`. */
-  name: dnsLabel.max(40, 'must be at most 40 characters (its datastore is named "<name>-redis")'),
+  name: serviceName.max(40, 'must be at most 40 characters (its datastore is named "<name>-redis")'),
   /** Shown by podinfo (PODINFO_UI_MESSAGE); any text. */
   message: z.string().optional(),
   image: imageRef.default(DEFAULT_SERVICE_IMAGE),

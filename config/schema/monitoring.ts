@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabel, imageRef, memoryQuantity, port, res, resources, storage } from './common';
+import { dnsLabel, imageRef, memoryQuantity, port, res, resources, storage, serviceName } from './common';
 
 /** A key of a Secret's data: what `kubectl create secret generic --from-literal=KEY=…` accepts. */
 const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key: letters, digits, "-", "_" and "."');
@@ -27,7 +27,7 @@ const uid = z.number().int().min(1, 'must be a non-root numeric UID/GID (1 or mo
 
 const prometheus = z
   .strictObject({
-    name: dnsLabel.default('prometheus'),
+    name: serviceName.default('prometheus'),
     port: port.default(9090),
     image: imageRef.default('quay.io/prometheus/prometheus:v3.5.0'),
     /** The image's `nobody` user; the data volume is group-owned by it through fsGroup. */
@@ -107,7 +107,7 @@ const receiver = z
   .refine((r) => r.slackChannel === undefined || r.type === 'slack', { message: 'slackChannel needs type "slack"', path: ['slackChannel'] });
 
 const alertmanager = z.strictObject({
-  name: dnsLabel.default('alertmanager'),
+  name: serviceName.default('alertmanager'),
   port: port.default(9093),
   image: imageRef.default('quay.io/prometheus/alertmanager:v0.28.1'),
   runAsUser: uid.default(65534),
@@ -158,7 +158,7 @@ export const KSM_RESOURCES = [
 export type KsmResource = (typeof KSM_RESOURCES)[number];
 
 const kubeStateMetrics = z.strictObject({
-  name: dnsLabel.default('kube-state-metrics'),
+  name: serviceName.default('kube-state-metrics'),
   image: imageRef.default('registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0'),
   /** Port of the object metrics Prometheus scrapes. */
   port: port.default(8080),
@@ -187,7 +187,7 @@ export const monitoring = z.strictObject({
   kubeStateMetrics: kubeStateMetrics.prefault({}),
   grafana: z
     .strictObject({
-      name: dnsLabel.default('grafana'),
+      name: serviceName.default('grafana'),
       port: port.default(3000),
       image: imageRef.default('docker.io/grafana/grafana:13.2.2'),
       /** UID of the grafana user in the official image; also the group and fsGroup the pod runs with. */
