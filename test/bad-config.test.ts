@@ -98,18 +98,18 @@ describe('configuration files', () => {
 
   test('a missing file is reported by name', () => {
     const file = path.join(dir, 'missing.yaml');
-    expect(messageOf(() => parseConfigFile(file))).toMatch(new RegExp(`${file}:\\n  - cannot read the file: ENOENT`));
+    expect(messageOf(() => parseConfigFile(file))).toContain(`${file}:\n  - cannot read the file (no such file); looked for ${file}`);
   });
 
   // root reads any file whatever its mode, so as root (CI) this case cannot be produced: it shows as skipped.
   (process.getuid?.() === 0 ? test.skip : test)('an unreadable file is reported by name', () => {
     const file = write('secret.yaml', 'gateway: {}\n');
     chmodSync(file, 0o000);
-    expect(messageOf(() => parseConfigFile(file))).toMatch(/cannot read the file: EACCES/);
+    expect(messageOf(() => parseConfigFile(file))).toMatch(/cannot read the file \(EACCES\)/);
   });
 
   test('a directory instead of a file is reported', () => {
-    expect(messageOf(() => parseConfigFile(dir))).toMatch(/cannot read the file: EISDIR/);
+    expect(messageOf(() => parseConfigFile(dir))).toMatch(/cannot read the file \(a directory, not a file\)/);
   });
 
   test('an unknown environment lists the known ones', () => {

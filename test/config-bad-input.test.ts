@@ -153,13 +153,27 @@ describe('invalid configuration through the real `npx cdk8s synth`', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test.each(CASES.filter(([what]) => ['the latest tag', 'an unknown nested key', 'malformed YAML'].includes(what)))('%s: non-zero exit, the field named, dist/ byte-identical', (_what, text, field) => {
+  const CLI_CASES: Array<[string, string, string]> = [
+    ...CASES.filter(([what]) => ['the latest tag', 'an unknown nested key', 'malformed YAML'].includes(what)),
+    ...CLASS_CASES.filter(([what]) => ['a service named healthz', 'the apps in kube-system', 'a memory request above its limit', 'a service named like the gateway'].includes(what)).map(
+      ([what, text, field]): [string, string, string] => [what, text, field],
+    ),
+  ];
+  const outputDirs = () => readdirSync(ROOT).filter((d) => d === 'dist' || d.startsWith('dist-'));
+
+  test.each(CLI_CASES)('%s: non-zero exit, the field named, dist/ byte-identical', (_what, text, field) => {
     const file = path.join(dir, 'env.yaml');
     writeFileSync(file, text);
-    const before = digest(path.join(ROOT, 'dist'));
-    const r = spawnSync('npx', ['cdk8s', 'synth'], { cwd: ROOT, env: { ...process.env, CONTAINER_INFRA_CONFIG: file, CDK8S_CHECK_UPGRADE: 'false' }, encoding: 'utf8', timeout: 60_000 });
+    // dist/ and every dist-*/ folder present.
+    const before = outputDirs().map((d) => [d, digest(path.join(ROOT, d))]);
+    const r = spawnSync('npx', ['cdk8s', 'synth'], {
+      cwd: ROOT,
+      env: { ...process.env, CONTAINER_INFRA_ENV: '', CONTAINER_INFRA_CONFIG: file, CONTAINER_INFRA_OUT: path.join(dir, 'out'), CDK8S_CHECK_UPGRADE: 'false' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status).not.toBe(0);
     expect(`${r.stdout}${r.stderr}`).toContain(field);
-    expect(digest(path.join(ROOT, 'dist'))).toEqual(before);
+    expect(outputDirs().map((d) => [d, digest(path.join(ROOT, d))])).toEqual(before);
   });
 });

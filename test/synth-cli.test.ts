@@ -13,8 +13,9 @@ describe('npx cdk8s synth', () => {
 
   test('publishes the default environment into dist/, identical to the committed dist/', () => {
     const r = cdk8sSynth(dir);
-    expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+    // The only thing the app says, on stderr (the CLI swallows the app's stdout): where it wrote.
+    expect(r.stderr).toMatch(/^Synthesized \(embedded default environment\) into dist\/ \(\d+ files\)\n$/);
     const fresh = snapshotTree(path.join(dir, 'dist'));
     const committed = snapshotTree(path.join(ROOT, 'dist'));
     expect([...fresh.keys()].sort()).toEqual([...committed.keys()].sort());
@@ -29,7 +30,7 @@ describe('npx cdk8s synth', () => {
     const before = snapshotTree(path.join(dir, 'dist'));
     expect(before.size).toBeGreaterThan(0);
     writeFileSync(path.join(dir, 'bad.yaml'), text);
-    const r = cdk8sSynth(dir, { CONTAINER_INFRA_CONFIG: 'bad.yaml' });
+    const r = cdk8sSynth(dir, { CONTAINER_INFRA_CONFIG: 'bad.yaml', CONTAINER_INFRA_OUT: 'out' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('Invalid configuration in bad.yaml');
     expect(r.stderr).toMatch(expected);
@@ -51,6 +52,45 @@ describe('npx cdk8s synth', () => {
     const prod = readFileSync(path.join(dir, 'dist-prod', '0001-microservices.k8s.yaml'), 'utf8');
     expect(prod).toContain('maxReplicas: 10');
     expect(readFileSync(path.join(dir, 'dist', '0001-microservices.k8s.yaml')).equals(before)).toBe(true);
+  });
+
+  test('a configuration file named like an environment (default.yaml, prod.yml) never changes an output folder', () => {
+    expect(cdk8sSynth(dir, { CONTAINER_INFRA_ENV: 'prod' }).status).toBe(0);
+    const outputs = () => new Map(['dist', 'dist-prod'].map((d) => [d, snapshotTree(path.join(dir, d))]));
+    const before = outputs();
+    expect(before.get('dist-prod')?.size).toBeGreaterThan(0);
+    for (const name of ['default.yaml', 'prod.yml', 'dist.yaml']) {
+      writeFileSync(path.join(dir, name), 'services:\n  - name: news\n');
+      const r = cdk8sSynth(dir, { CONTAINER_INFRA_CONFIG: name });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('CONTAINER_INFRA_OUT: required with CONTAINER_INFRA_CONFIG');
+    }
+    for (const [d, files] of outputs()) {
+      expect([...files.keys()]).toEqual([...before.get(d)!.keys()]);
+      for (const [file, bytes] of files) expect({ d, file, same: bytes.equals(before.get(d)!.get(file)!) }).toEqual({ d, file, same: true });
+    }
+  });
+
+  test('a configuration file goes where CONTAINER_INFRA_OUT says, and the user is told', () => {
+    writeFileSync(path.join(dir, 'mine.yaml'), 'services:\n  - name: news\n');
+    const r = cdk8sSynth(dir, { CONTAINER_INFRA_CONFIG: 'mine.yaml', CONTAINER_INFRA_OUT: 'out/mine' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/Synthesized mine\.yaml into out\/mine\//);
+    expect(readFileSync(path.join(dir, 'out', 'mine', '0001-microservices.k8s.yaml'), 'utf8')).toContain('name: news');
+  });
+
+  test.each([
+    [{ CONTAINER_INFRA_CONFIG: 'mine.yaml', CONTAINER_INFRA_OUT: 'dist' }, /"dist" is the output folder of the environment "default"/],
+    [{ CONTAINER_INFRA_ENV: 'prod', CONTAINER_INFRA_OUT: 'dist' }, /"dist" is the output folder of the environment "default"/],
+    [{ CONTAINER_INFRA_ENV: 'staging', CONTAINER_INFRA_CONFIG: 'mine.yaml' }, /both set; set one of them/],
+  ])('%j is refused and writes nothing', (vars, expected) => {
+    writeFileSync(path.join(dir, 'mine.yaml'), 'services:\n  - name: news\n');
+    const before = snapshotTree(path.join(dir, 'dist'));
+    const r = cdk8sSynth(dir, vars);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(expected);
+    const after = snapshotTree(path.join(dir, 'dist'));
+    for (const [file, bytes] of after) expect(bytes.equals(before.get(file)!)).toBe(true);
   });
 
   test('-o DIR writes straight into DIR', () => {

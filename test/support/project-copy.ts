@@ -54,7 +54,7 @@ export interface CliResult {
 export function cdk8sSynth(dir: string, env: Record<string, string> = {}, args: string[] = []): CliResult {
   const r = spawnSync('npx', ['--no-install', 'cdk8s', 'synth', '--no-check-upgrade', ...args], {
     cwd: dir,
-    env: { ...process.env, CONTAINER_INFRA_ENV: '', CONTAINER_INFRA_CONFIG: '', ...env },
+    env: { ...process.env, CONTAINER_INFRA_ENV: '', CONTAINER_INFRA_CONFIG: '', CONTAINER_INFRA_OUT: '', ...env },
     encoding: 'utf8',
     timeout: 60000,
   });
