@@ -29,8 +29,13 @@ const serverEnvFromSecret: Array<{ name: string; key: string }> = find(objects, 
   .env.filter((e: any) => e.valueFrom?.secretKeyRef)
   .map((e: any) => ({ name: e.name, key: e.valueFrom.secretKeyRef.key }));
 
-/** What `kubectl create secret` would hold: one random password per key. */
-const secret: Record<string, string> = Object.fromEntries(serverEnvFromSecret.map(({ key }) => [key, randomBytes(12).toString('hex')]));
+/**
+ * What `kubectl create secret` would hold, in the documented form: a letter, then random hex. The
+ * letter matters: nats-server parses a variable's value as a configuration value, so "3e8f…" or
+ * "10k…" would read as a number (see the test below).
+ */
+const documentedPassword = () => `n${randomBytes(12).toString('hex')}`;
+const secret: Record<string, string> = Object.fromEntries(serverEnvFromSecret.map(({ key }) => [key, documentedPassword()]));
 const serverEnv = { SERVER_NAME: 'nats-0', ...Object.fromEntries(serverEnvFromSecret.map(({ name, key }) => [name, secret[key]])) };
 
 describe('nats-server -t on the generated configuration', () => {
@@ -55,6 +60,14 @@ describe('nats-server -t on the generated configuration', () => {
     expect(conf).toContain('routes');
     const r = check(conf, serverEnv);
     if (r.status !== 0) throw new Error(r.output);
+  });
+
+  itNats('refuses a password that reads as a number, which is why the documented ones start with a letter', () => {
+    for (const password of ['3e8fab01', '12345', '10kb']) {
+      const r = check(natsConf, { ...serverEnv, NATS_PASSWORD_PAYMENT: password });
+      expect({ password, refused: r.status !== 0 }).toEqual({ password, refused: true });
+    }
+    expect(check(natsConf, { ...serverEnv, NATS_PASSWORD_PAYMENT: 'n3e8fab01' }).status).toBe(0);
   });
 
   itNats('refuses it when a password variable is missing, so the check can fail', () => {
