@@ -1,18 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { ConfigError, loadConfig, parseConfig, parseConfigFile } from '../config/load';
-
-/** Parse `input` and return the ConfigError message; fails the test if the input is accepted. */
-function errorFor(input: unknown): string {
-  try {
-    parseConfig(input, 'bad.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error(`configuration was accepted: ${JSON.stringify(input)}`);
-}
+import { ConfigError, loadConfig, parseConfigFile } from '../config/load';
+import { configErrorFor as errorFor } from './support/config-errors';
 
 const svc = (extra: object) => ({ services: [{ name: 'news', ...extra }] });
 
