@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { run } from '../synth/run';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -16,6 +17,20 @@ describe('npm run validate -- DIR', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'validate-cli-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('--config FILE knows where that environment puts the Secrets its users create', () => {
+    const file = path.join(dir, 'renamed.yaml');
+    writeFileSync(file, 'namespaces:\n  monitoring: observability\n  ci: delivery\n');
+    const out = path.join(dir, 'renamed');
+    expect(run({ CONTAINER_INFRA_CONFIG: file, CDK8S_OUTDIR: out }, () => undefined, () => undefined).exitCode).toBe(0);
+    // Without it, the built-in default names: the renamed namespaces' admin Secrets are unknown.
+    const plain = runCli(out);
+    expect(plain.status).toBe(1);
+    expect(plain.out).toMatch(/Secret observability\/grafana-admin/);
+    const told = runCli('--config', file, out);
+    expect(told.out).toMatch(/0 findings/);
+    expect(told.status).toBe(0);
+  });
 
   test('a broken copy of dist/ exits 1 and names file, object, path, problem and fix', () => {
     for (const f of readdirSync(path.join(ROOT, 'dist'))) {
