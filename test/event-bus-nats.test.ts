@@ -6,7 +6,8 @@ import * as path from 'path';
 import { parseConfigFile } from '../config/load';
 import { NATS_CONFIG_FILE } from '../constructs/nats-config';
 import { configFrom, find, K8sObject, ofKind, synthObjects } from './support/manifests';
-import { checkNatsConfig, freePort, localNatsConfig, RunningNats, startNatsServer, writeFile } from './support/nats-server';
+import { checkNatsConfig, localNatsConfig, RunningNats, startNatsServer, writeFile } from './support/nats-server';
+import { freePorts } from './support/processes';
 import { itWithTool } from './support/tools';
 
 /**
@@ -116,7 +117,8 @@ describe('a live nats-server with the generated configuration', () => {
   beforeAll(async () => {
     if (!itNatsEnabled()) return;
     dir = mkdtempSync(path.join(tmpdir(), 'nats-live-'));
-    ports = { client: await freePort(), monitor: await freePort() };
+    const [client, monitor] = await freePorts(2);
+    ports = { client, monitor };
     confFile = writeFile(dir, 'nats.conf', localNatsConfig(natsConf, ports, dir));
     await start();
   });

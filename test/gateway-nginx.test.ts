@@ -39,7 +39,9 @@ function raw(port: number, text: string): Promise<string> {
     s.on('end', () => resolve(out));
     s.on('close', () => resolve(out));
     s.on('error', reject);
-    s.end(text);
+    // Write without half-closing, as a real client waiting for its answer does: a FIN while nginx
+    // discards the announced body made it fall back to its built-in HTML error page now and then.
+    s.write(text);
   });
 }
 

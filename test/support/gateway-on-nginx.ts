@@ -6,7 +6,8 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { GatewayAuth, gatewayNginxConfig, GatewayRoute, HEALTH_PATH } from '../../constructs/gateway-config';
 import { isBlock, NginxDirective, renderNginx } from '../../constructs/nginx-config';
-import { DnsStub, findNginx, freePort, request, startLogged, stop, waitFor } from './loopback';
+import { DnsStub, findNginx, request, startLogged, stop, waitFor } from './loopback';
+import { freePorts } from './processes';
 
 export const NGINX = findNginx();
 
@@ -59,8 +60,8 @@ export async function startGateway(o: { routes: GatewayRoute[]; auth?: GatewayAu
   const dns = new DnsStub();
   for (const n of o.resolvable) dns.names.add(n);
   const dnsPort = await dns.start();
-  const port = await freePort();
-  const statusPort = await freePort();
+  // Two distinct ports: the kernel may hand out the same just-closed port to two calls.
+  const [port, statusPort] = await freePorts(2);
   const directives = onLoopback(gatewayNginxConfig({ routes: o.routes, auth: o.auth, listenPort: port, statusPort, writableDir: dir, resolver: `127.0.0.1:${dnsPort}` }));
   const confFile = path.join(dir, 'nginx.conf');
   writeFileSync(confFile, renderNginx(directives));

@@ -1,10 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { writeFileSync } from 'fs';
 import * as path from 'path';
-import { freePort } from './processes';
 import { findTool } from './tools';
-
-export { freePort };
 
 /*
  * A real nats-server on 127.0.0.1 for the tests: started from a configuration file with the
