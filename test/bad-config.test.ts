@@ -32,7 +32,7 @@ const cases: Array<[string, unknown, string, RegExp]> = [
   ['namespace not DNS-1123', { namespaces: { apps: 'Apps' } }, 'namespaces.apps', /DNS-1123/],
   ['two components in one namespace', { namespaces: { ci: 'container-infra' } }, 'namespaces.ci', /already the apps namespace/],
   ['storage size not a quantity', svc({ datastore: { storage: { size: 'big' } } }), 'services[0].datastore.storage.size', /memory quantity/],
-  ['datastore exporter on the Redis port', svc({ datastore: { port: 7000, exporter: { port: 7000 } } }), 'services[0].datastore.exporter.port', /must differ from datastore.port/],
+  ['datastore exporter on the Redis port', svc({ datastore: { port: 7000, exporter: { port: 7000 } } }), 'services[0].datastore.exporter.port', /port 7000 is already services\[0\]\.datastore\.port in the same pod/],
   ['datastore memory alert above 99%', { monitoring: { prometheus: { alerts: { datastoreMemoryPercent: 100 } } } }, 'monitoring.prometheus.alerts.datastoreMemoryPercent', /99/],
   ['invalid pull policy', { imagePullPolicy: 'Sometimes' }, 'imagePullPolicy', /"IfNotPresent"\|"Always"\|"Never"/],
   ['root is not a mapping', ['services'], '(root)', /expected object/],

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { labelKeyProblem, labelValueProblem } from '../../validate/labels';
 import { compareQuantities, quantityNanos } from '../../validate/quantity';
 
+/**
+ * For checks across fields (`superRefine(check, WELL_FORMED)`): they run only once every field
+ * parsed cleanly. Zod runs refinements even after a field failed, and a cross-field check that
+ * reads a malformed duration or quantity would crash instead of letting that field's message show.
+ */
+export const WELL_FORMED = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
+
 /** RFC 1123 label: what Kubernetes accepts as a namespace, Service or container name. */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { claimClashes, objectClaims } from '../claims';
+import { claimClashes, nameProblems, objectClaims, podPorts } from '../claims';
 import { gatewayOwnedSegments } from '../gateway-paths';
 import { quantityNanos } from '../../validate/quantity';
 import { RESERVED_NAMESPACES } from './common';
 import type { Config } from './index';
-import { calleeEnvName } from './microservices';
+import { calleeEnvName, GENERATED_ENV } from './microservices';
 
 type Path = (string | number)[];
 
@@ -16,14 +16,16 @@ function pathOf(field: string): Path {
     .map((part) => (part.startsWith('[') ? Number(part.slice(1, -1)) : part));
 }
 
-/** Environment variables the generator sets on a service's container (a user `env` entry may not repeat one). */
+type GeneratedEnv = (typeof GENERATED_ENV)[number];
+
+/** The environment variables the generator sets on this service's container (from GENERATED_ENV, and one per call). */
 export function generatedEnvNames(s: Config['services'][number], usesEvents: boolean): string[] {
-  return [
-    ...(s.datastore.enabled ? ['DATASTORE_URL'] : []),
-    ...(s.message !== undefined ? ['PODINFO_UI_MESSAGE'] : []),
-    ...(usesEvents ? ['NATS_URL', 'NATS_USER', 'NATS_PASSWORD'] : []),
-    ...s.calls.map(calleeEnvName),
+  const fixed: GeneratedEnv[] = [
+    ...(s.datastore.enabled ? (['DATASTORE_URL'] as const) : []),
+    ...(s.message !== undefined ? (['PODINFO_UI_MESSAGE'] as const) : []),
+    ...(usesEvents ? (['NATS_URL', 'NATS_USER', 'NATS_PASSWORD'] as const) : []),
   ];
+  return [...fixed, ...s.calls.map(calleeEnvName)];
 }
 
 /**
@@ -41,9 +43,11 @@ export function checkConsistency(c: Config, ctx: z.core.$RefinementCtx<Config>):
     }
   }
 
-  for (const clash of claimClashes(objectClaims(c))) {
+  const claims = objectClaims(c);
+  for (const clash of claimClashes(claims)) {
     issue(pathOf(clash.field), `names ${clash.what}, which ${clash.other} already names; choose another name for one of them`);
   }
+  for (const problem of nameProblems(claims)) issue(pathOf(problem.field), problem.message);
 
   const owned = gatewayOwnedSegments(c.auth.enabled);
   c.services.forEach((s, i) => {
@@ -51,21 +55,14 @@ export function checkConsistency(c: Config, ctx: z.core.$RefinementCtx<Config>):
     if (path) issue(['services', i, 'name'], `"${s.name}" would route /${s.name}/ over the gateway's own ${path}; choose another name`);
   });
 
-  const distinct = (ports: [Path, number][]) => {
-    const seen = new Map<number, Path>();
-    for (const [path, port] of ports) {
+  for (const pod of podPorts(c)) {
+    const seen = new Map<number, string>();
+    for (const { field, port } of pod.ports) {
       const first = seen.get(port);
-      if (first) issue(path, `port ${port} is already ${first.join('.')} in the same pod: two listeners cannot share a port`);
-      else seen.set(port, path);
+      if (first) issue(pathOf(field), `port ${port} is already ${first} in the same pod (${pod.kind} ${pod.name}): two listeners cannot share a port; choose another`);
+      else seen.set(port, field);
     }
-  };
-  const gw = c.gateway;
-  distinct([
-    [['gateway', 'port'], gw.port],
-    [['gateway', 'statusPort'], gw.statusPort],
-    [['gateway', 'exporter', 'port'], gw.exporter.port],
-  ]);
-  distinct(Object.entries(c.events.ports).map(([k, v]): [Path, number] => [['events', 'ports', k], v as number]));
+  }
 
   const eventUsers = new Set(c.events.enabled ? c.services.filter((s) => s.events.publishes.length + s.events.consumes.length > 0).map((s) => s.name) : []);
   c.services.forEach((s, i) => {

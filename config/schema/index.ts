@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auth, knownScopes } from './auth';
-import { dnsLabel, labelMap } from './common';
+import { dnsLabel, labelMap, WELL_FORMED } from './common';
 import { checkConsistency } from './consistency';
 import { events } from './events';
 import { checkEvents } from './events-check';
@@ -67,8 +67,8 @@ export type Config = z.infer<typeof configObject>;
 export type ConfigInput = z.input<typeof configObject>;
 
 export const configSchema = configObject
-  .superRefine(checkEvents)
-  .superRefine((c, ctx) => checkConsistency(c, ctx))
+  .superRefine(checkEvents, WELL_FORMED)
+  .superRefine((c, ctx) => checkConsistency(c, ctx), WELL_FORMED)
   .superRefine((c, ctx) => {
     // Route scopes must be ones a client can obtain: a typo would lock the route for everyone.
     const scopes = knownScopes(c.auth);
@@ -86,5 +86,5 @@ export const configSchema = configObject
         });
       }
     });
-  });
+  }, WELL_FORMED);
 

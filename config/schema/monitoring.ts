@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { dnsLabel, imageRef, memoryQuantity, port, res, resources, storage, serviceName } from './common';
+import { quantityNanos } from '../../validate/quantity';
+import { WELL_FORMED, dnsLabel, dnsSubdomain, imageRef, memoryQuantity, port, res, resources, storage, serviceName } from './common';
 
 /** A key of a Secret's data: what `kubectl create secret generic --from-literal=KEY=…` accepts. */
 const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key: letters, digits, "-", "_" and "."');
@@ -14,13 +15,12 @@ export const retentionSize = z
   .string()
   .regex(/^[1-9][0-9]*(KB|MB|GB|TB)$/, 'must be a size such as "1800MB" or "8GB" (Prometheus units: KB, MB, GB, TB)');
 
-const UNIT_POWER: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, KB: 1, MB: 2, GB: 3, TB: 4 };
+const RETENTION_POWER: Record<string, bigint> = { KB: 1n, MB: 2n, GB: 3n, TB: 4n };
 
-/** Bytes of a "64Mi" quantity or a "1800MB" retention size (both powers of 1024). */
-export function sizeBytes(size: string): number {
-  const m = /^([0-9]+)(Ki|Mi|Gi|Ti|KB|MB|GB|TB)$/.exec(size);
-  if (!m) throw new Error(`unsupported size "${size}"`);
-  return Number(m[1]) * 1024 ** UNIT_POWER[m[2]];
+/** Nano-bytes of a "1800MB" retention size (Prometheus' units are powers of 1024), comparable with quantityNanos; undefined if malformed. */
+export function retentionNanos(size: string): bigint | undefined {
+  const m = /^([0-9]+)(KB|MB|GB|TB)$/.exec(size);
+  return m ? BigInt(m[1]) * 1024n ** RETENTION_POWER[m[2]] * 1_000_000_000n : undefined;
 }
 
 const uid = z.number().int().min(1, 'must be a non-root numeric UID/GID (1 or more)');
@@ -78,7 +78,8 @@ const prometheus = z
       .prefault({}),
   })
   .superRefine((p, ctx) => {
-    if (sizeBytes(p.retention.size) >= sizeBytes(p.storage.size)) {
+    // The volume size is any Kubernetes quantity ("2Gi", "1.5Gi", "2G"), compared exactly.
+    if ((retentionNanos(p.retention.size) ?? 0n) >= (quantityNanos(p.storage.size) ?? 0n)) {
       ctx.addIssue({
         code: 'custom',
         path: ['retention', 'size'],
@@ -88,7 +89,7 @@ const prometheus = z
     if (durationSeconds(p.scrapeTimeout) > durationSeconds(p.scrapeInterval)) {
       ctx.addIssue({ code: 'custom', path: ['scrapeTimeout'], message: `must not be longer than scrapeInterval (${p.scrapeInterval})` });
     }
-  });
+  }, WELL_FORMED);
 
 /** A receiver whose URL the user keeps in a Secret; dist/ names the Secret but never holds the URL. */
 const receiver = z
@@ -213,8 +214,8 @@ export const monitoring = z.strictObject({
         .strictObject({
           enabled: z.boolean().default(false),
           size: memoryQuantity.default('1Gi'),
-          /** Unset means the cluster's default StorageClass. */
-          storageClassName: dnsLabel.optional(),
+          /** Unset means the cluster's default StorageClass (a DNS-1123 subdomain such as "ebs.csi.aws.com"). */
+          storageClassName: dnsSubdomain.optional(),
         })
         .prefault({}),
     })
