@@ -43,14 +43,15 @@ export interface LoadedConfig {
   readonly config: Config;
   /** What the configuration came from, for messages. */
   readonly source: string;
-  readonly env: string;
+  /** The named environment; undefined for a configuration file (whatever the file is called). */
+  readonly env?: string;
 }
 
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const dir = options.environmentsDir ?? ENVIRONMENTS_DIR;
   if (options.file) {
-    const env = path.basename(options.file).replace(/\.ya?ml$/, '');
-    return { config: parseConfigFile(options.file), source: options.file, env };
+    // No environment name from the file's name: a file called prod.yml is not the prod environment.
+    return { config: parseConfigFile(options.file), source: options.file };
   }
   const env = options.env ?? DEFAULT_ENVIRONMENT;
   if (env === DEFAULT_ENVIRONMENT) {

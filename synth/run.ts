@@ -1,3 +1,4 @@
+import { existsSync } from 'fs';
 import * as path from 'path';
 import { availableEnvironments, ConfigError, DEFAULT_ENVIRONMENT, loadConfig } from '../config/load';
 import { buildApp } from './build-app';
@@ -31,6 +32,23 @@ export function outputDirFor(env: string): string {
 export interface RunResult {
   readonly exitCode: number;
   readonly files: string[];
+}
+
+/** cdk8s.yaml runs the app with this flag: the app is then a child of the cdk8s CLI (see exitCodeFor). */
+export const CDK8S_CLI_FLAG = '--cdk8s-cli';
+
+/**
+ * The app's process exit code. Under the cdk8s CLI a refusal exits 0 *without creating the output
+ * directory* (which the CLI deleted before starting the app): the CLI then prints one line,
+ * `ERROR: synthesis failed, app expected to create "…"`, and exits 1. A non-zero exit instead
+ * makes the CLI print a Node stack trace under our message. Where the directory exists anyway
+ * (`cdk8s synth --stdout` makes a temporary one first), the CLI would take the empty directory for
+ * success, so there the refusal keeps its non-zero code and the CLI's trace.
+ */
+export function exitCodeFor(result: RunResult, env: RunEnv, argv: readonly string[]): number {
+  const underCli = argv.includes(CDK8S_CLI_FLAG) && env.CDK8S_OUTDIR !== undefined;
+  if (result.exitCode !== 0 && underCli && !existsSync(env.CDK8S_OUTDIR!)) return 0;
+  return result.exitCode;
 }
 
 /** Messages for the user go to stderr: the cdk8s CLI captures the app's stdout and shows none of it. */
@@ -84,24 +102,34 @@ export function run(env: RunEnv, log: (msg: string) => void = toStderr, error: (
   return { exitCode: 0, files };
 }
 
+/** `dist/` and `dist-<name>/` in the project: the folders of named environments, present or to come. */
+const ENVIRONMENT_FOLDER = /^dist(-.+)?$/;
+
 /**
  * Where the manifests go. A named environment: `dist/` or `dist-<env>/`, or CONTAINER_INFRA_OUT.
- * A configuration file: only where CONTAINER_INFRA_OUT says, never a folder derived from the file's
- * name. No run writes into another named environment's folder.
+ * A configuration file: only where CONTAINER_INFRA_OUT says, never a folder derived from the
+ * file's name. CONTAINER_INFRA_OUT may not be, or be inside, `dist/` or a `dist-<name>/` folder
+ * (except the named environment's own), nor the staging directory the CLI deletes on every run.
  */
-export function publishTarget(file: string | undefined, env: string, out: string | undefined): string {
+export function publishTarget(file: string | undefined, env: string | undefined, out: string | undefined, cwd = process.cwd()): string {
+  const source = file ?? `environment "${env}"`;
   if (file && !out) {
     throw new ConfigError(file, [
       'CONTAINER_INFRA_OUT: required with CONTAINER_INFRA_CONFIG; name the folder to write, e.g. CONTAINER_INFRA_OUT=out/my-env (dist/ and dist-<env>/ belong to the named environments)',
     ]);
   }
-  const target = out ?? outputDirFor(env);
-  for (const other of availableEnvironments()) {
-    if ((file || other !== env) && path.resolve(target) === path.resolve(outputDirFor(other))) {
-      throw new ConfigError(file ?? `environment "${env}"`, [
-        `CONTAINER_INFRA_OUT: "${out}" is the output folder of the environment "${other}"; choose another folder (allowed: anything but ${availableEnvironments().map((e) => `${outputDirFor(e)}/`).join(', ')}${file ? '' : `, except ${outputDirFor(env)}/`})`,
-      ]);
-    }
+  const own = file || env === undefined ? undefined : outputDirFor(env);
+  const target = out ?? own;
+  if (target === undefined) throw new Error('no environment and no CONTAINER_INFRA_OUT');
+  const rel = path.relative(cwd, path.resolve(cwd, target));
+  const [top] = rel.split(path.sep);
+  const allowed = `allowed: a folder outside dist/, dist-*/ and ${STAGING_DIR}/, such as out/${env ?? 'my-env'}${own ? `, or ${own}/ itself` : ''}`;
+  const refuse = (why: string) => new ConfigError(source, [`CONTAINER_INFRA_OUT: "${out}" ${why}; ${allowed}`]);
+  if (top === STAGING_DIR) throw refuse(`is the staging directory, which \`cdk8s synth\` deletes on every run`);
+  if (rel !== own && ENVIRONMENT_FOLDER.test(top)) {
+    const owner = availableEnvironments().find((e) => outputDirFor(e) === top);
+    if (rel !== top) throw refuse(`is inside ${top}/, which holds ${owner ? `the environment "${owner}"` : 'a named environment'}'s manifests (a GitOps controller applies its subfolders too)`);
+    throw refuse(owner ? `is the output folder of the environment "${owner}"` : `is named like the output folder of an environment (dist/ and dist-<name>/ belong to config/environments/<name>.yaml)`);
   }
   return target;
 }

@@ -12,7 +12,8 @@ const BINARY_EXPONENT: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40
 
 /** The quantity in nano units (1 = 1e-9), rounded up as Kubernetes does; undefined when it is not a quantity. */
 export function quantityNanos(q: string | number): bigint | undefined {
-  const text = typeof q === 'number' ? String(q) : q.trim();
+  // No trimming: the API server refuses " 64Mi".
+  const text = typeof q === 'number' ? String(q) : q;
   const m = QUANTITY.exec(text);
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
   const [, sign, whole, fraction = '', e, exp, suffix = ''] = m;

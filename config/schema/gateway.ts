@@ -60,7 +60,11 @@ export const gateway = z.strictObject({
    * which nginx resolves once at start through the pod's resolv.conf. Set an IP (such as
    * "10.96.0.10") if your cluster DNS Service has another name.
    */
-  resolver: z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, 'must be "host" or "host:port", such as "10.96.0.10" or "kube-dns.kube-system.svc.cluster.local"').optional(),
+  resolver: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, 'must be "host" or "host:port", such as "10.96.0.10" or "kube-dns.kube-system.svc.cluster.local"')
+    .refine((r) => !r.includes(':') || (Number(r.split(':')[1]) >= 1 && Number(r.split(':')[1]) <= 65535), 'must have a port from 1 to 65535 after ":"')
+    .optional(),
   /** Token requests (`POST /auth/token`) allowed per second and client address, and the burst above that. */
   tokenRateLimit: z
     .strictObject({ perSecond: z.number().int().min(1).default(5), burst: z.number().int().min(0).default(10) })

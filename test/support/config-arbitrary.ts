@@ -2,50 +2,104 @@ import * as fc from 'fast-check';
 import type { ConfigInput } from '../../config/schema';
 
 /**
- * Valid configurations, generated: service lists with varied names, ports, resources, replicas,
- * autoscaling, calls and events, and varied namespaces, domain and gateway ports. Each one must
- * synthesize into objects a cluster accepts (test/config-properties.test.ts).
+ * Valid configurations, generated: service lists with varied names (up to the length limits),
+ * ports, quantities in every form Kubernetes reads, replicas, autoscaling, calls, events, env and
+ * datastores; renamed components and namespaces; monitoring, Jenkins, the bus and auth on or off;
+ * cluster DNS labels with prefixes. Each one must be accepted and synthesize into objects a
+ * cluster accepts (test/config-properties.test.ts).
+ *
+ * Only names the configuration reserves are kept out (the gateway's own paths, the names other
+ * components derive with a suffix); everything else the schema must accept.
  */
-const RESERVED_SERVICE_NAMES = new Set(['gateway', 'auth', 'nats', 'healthz']);
+const RESERVED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+/** Suffixes components add to their names (config/claims.ts); a service ending so could take one. */
+const DERIVED_SUFFIXES = ['redis', 'nginx', 'bundle', 'headless', 'config', 'streams', 'smoke', 'discovery', 'rules', 'datasources', 'providers', 'dashboards', 'data', 'agent', 'agents', 'deploy'];
 
-const serviceName = fc
-  .stringMatching(/^[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,5})?$/)
-  .filter((n) => !RESERVED_SERVICE_NAMES.has(n) && !n.startsWith('nats-') && !n.startsWith('gateway-') && !n.startsWith('auth-') && !n.endsWith('-redis'));
+/** A DNS-1035 label of `min`..`max` characters: a letter, then letters, digits and inner dashes. */
+function label(min: number, max: number): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'), fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-'), minLength: min - 1, maxLength: max - 1 }))
+    .map(([first, rest]) => `${first}${rest}`.replace(/-+$/, '').replace(/--+/g, '-'))
+    .filter((n) => n.length >= min && !DERIVED_SUFFIXES.includes(n.split('-').pop()!) && n !== 'healthz' && n !== 'auth' && n !== 'default-deny');
+}
 
-/** Memory in the forms people write, request never above limit. */
-const memoryPair = fc.tuple(fc.integer({ min: 16, max: 512 }), fc.integer({ min: 0, max: 512 }), fc.constantFrom('Mi', 'M')).map(([req, extra, unit]) => ({
-  request: `${req}${unit}`,
-  limit: `${req + extra}${unit}`,
-}));
-const cpu = fc.oneof(fc.integer({ min: 1, max: 2000 }).map((m) => `${m}m`), fc.constantFrom('0.1', '0.25', '1'));
+/** CPU as people write it: millicores, decimals, whole cores, exponents; with its nanocores. */
+const cpu: fc.Arbitrary<[string, number]> = fc.oneof(
+  fc.integer({ min: 1, max: 2000 }).map((m): [string, number] => [`${m}m`, m * 1e6]),
+  fc.constantFrom<[string, number]>(['0.1', 1e8], ['0.25', 2.5e8], ['1', 1e9], ['1.5', 1.5e9], ['100e-3', 1e8], ['.5', 5e8]),
+);
+/** Memory in Mi, M, Gi fractions, Ki, plain bytes and exponents; with its bytes. */
+const memory: fc.Arbitrary<[string, number]> = fc.oneof(
+  fc.integer({ min: 16, max: 1024 }).map((n): [string, number] => [`${n}Mi`, n * 2 ** 20]),
+  fc.integer({ min: 17, max: 1000 }).map((n): [string, number] => [`${n}M`, n * 1e6]),
+  fc.constantFrom<[string, number]>(['0.5Gi', 2 ** 29], ['1.5Gi', 1.5 * 2 ** 30], ['65536Ki', 2 ** 26], ['67108864', 2 ** 26], ['128e6', 1.28e8]),
+);
+
+/** Requests never above limits (compared as numbers here, independently of the schema's exact check). */
+const resources = fc.tuple(cpu, memory, memory, fc.option(cpu, { nil: undefined })).map(([[c, cn], m1, m2, cpuLimit]) => {
+  const [request, limit] = m1[1] <= m2[1] ? [m1[0], m2[0]] : [m2[0], m1[0]];
+  const limits: Record<string, string> = { memory: limit };
+  if (cpuLimit && cpuLimit[1] >= cn) limits.cpu = cpuLimit[0];
+  return { requests: { cpu: c, memory: request }, limits };
+});
+
+const storageSize = fc.constantFrom('1Gi', '1.5Gi', '500Mi', '2G', '1e9', '3Gi');
+const storageClassName = fc.option(fc.constantFrom('standard', 'ebs.csi.aws.com', 'local-path', 'fast.ssd.example.com'), { nil: undefined });
+
+/** Ports from a range, distinct within one pod. */
+const distinctPorts = (n: number) => fc.uniqueArray(fc.integer({ min: 1024, max: 65000 }), { minLength: n, maxLength: n });
 
 const service = (name: string) =>
   fc.record({
     name: fc.constant(name),
-    port: fc.integer({ min: 1024, max: 65000 }).filter((p) => p !== 9121 && p !== 6379),
+    ports: distinctPorts(3),
     replicas: fc.integer({ min: 0, max: 4 }),
-    autoscaling: fc.option(fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 5 })).map(([min, extra]) => ({ minReplicas: min, maxReplicas: min + extra })), { nil: undefined }),
-    mem: memoryPair,
-    cpu,
+    autoscaling: fc.option(
+      fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 100 })).map(([min, extra, target]) => ({ minReplicas: min, maxReplicas: min + extra, targetCPUUtilizationPercentage: target })),
+      { nil: undefined },
+    ),
+    resources,
     datastore: fc.boolean(),
-    storage: fc.constantFrom('1Gi', '1.5Gi', '500Mi', '2G'),
-    storageClassName: fc.option(fc.constantFrom('standard', 'ebs.csi.aws.com', 'local-path'), { nil: undefined }),
+    datastoreResources: resources,
+    storage: storageSize,
+    storageClassName,
+    env: fc.dictionary(fc.stringMatching(/^APP_[A-Z0-9_]{1,8}$/), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
+    message: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
   });
 
+const componentNames = fc.record({
+  gateway: label(3, 63),
+  auth: label(3, 63),
+  events: label(3, 40),
+  prometheus: label(3, 52),
+  alertmanager: label(3, 63),
+  grafana: label(3, 63),
+  kubeStateMetrics: label(3, 63),
+  jenkins: label(3, 50),
+});
+
 export const validConfig: fc.Arbitrary<ConfigInput> = fc
-  .uniqueArray(serviceName, { minLength: 1, maxLength: 5 })
-  .chain((names) =>
+  .tuple(fc.uniqueArray(label(1, 40), { minLength: 1, maxLength: 5 }), componentNames)
+  // Every name distinct: a service named like a component is a clash (tested in the bad-input corpus).
+  .filter(([services, c]) => new Set([...services, ...Object.values(c)]).size === services.length + Object.keys(c).length)
+  .chain(([names, components]) =>
     fc.record({
       services: fc.tuple(...names.map(service)),
       calls: fc.array(fc.tuple(fc.nat(names.length - 1), fc.nat(names.length - 1)), { maxLength: 4 }),
       events: fc.boolean(),
-      apps: fc.constantFrom('container-infra', 'apps', 'shop-prod'),
-      domain: fc.constantFrom('cluster.local', 'k8s.example.internal'),
-      gatewayPort: fc.integer({ min: 1024, max: 9000 }).filter((p) => p !== 8081 && p !== 9113),
+      monitoring: fc.boolean(),
+      jenkins: fc.boolean(),
       auth: fc.boolean(),
+      namespaces: fc.uniqueArray(label(2, 30).filter((n) => !RESERVED_NAMESPACES.has(n)), { minLength: 4, maxLength: 4 }),
+      domain: fc.constantFrom('cluster.local', 'k8s.example.internal'),
+      dnsLabels: fc.constantFrom<Record<string, string>>({ 'k8s-app': 'kube-dns' }, { 'app.kubernetes.io/name': 'coredns' }, { 'example.com/dns': 'yes', tier: 'control_plane.v1' }),
+      gatewayPorts: distinctPorts(3),
+      serviceType: fc.constantFrom('ClusterIP', 'NodePort', 'LoadBalancer'),
+      gatewayResources: resources,
+      components: fc.constant(components),
     }),
   )
-  .map(({ services, calls, events, apps, domain, gatewayPort, auth }) => {
+  .map(({ services, calls, events, monitoring, jenkins, auth, namespaces, domain, dnsLabels, gatewayPorts, serviceType, gatewayResources, components }) => {
     const callsOf = new Map<string, Set<string>>();
     for (const [a, b] of calls) {
       if (a === b) continue;
@@ -54,18 +108,42 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
     }
     const publisher = services[0].name;
     return {
-      namespaces: { apps },
-      cluster: { domain },
-      gateway: { port: gatewayPort },
-      auth: { enabled: auth },
-      events: events ? { streams: [{ name: 'EVENTS', subjects: [`${publisher}.>`] }] } : { enabled: false },
+      namespaces: { apps: namespaces[0], ci: namespaces[1], monitoring: namespaces[2], nodeMonitoring: namespaces[3] },
+      cluster: { domain, dns: { podLabels: dnsLabels } },
+      gateway: {
+        name: components.gateway,
+        port: gatewayPorts[0],
+        statusPort: gatewayPorts[1],
+        exporter: { port: gatewayPorts[2] },
+        service: { type: serviceType },
+        resources: gatewayResources,
+      },
+      auth: { enabled: auth, name: components.auth },
+      events: events ? { name: components.events, streams: [{ name: 'EVENTS', subjects: [`${publisher}.>`] }] } : { enabled: false },
+      monitoring: {
+        enabled: monitoring,
+        prometheus: { name: components.prometheus },
+        alertmanager: { name: components.alertmanager },
+        grafana: { name: components.grafana },
+        kubeStateMetrics: { name: components.kubeStateMetrics },
+      },
+      jenkins: { enabled: jenkins, name: components.jenkins },
       services: services.map((s, i) => ({
         name: s.name,
-        port: s.port,
+        ...(s.message !== undefined ? { message: s.message } : {}),
+        port: s.ports[0],
         replicas: s.replicas,
+        // The HPA measures CPU against the request: autoscaled services request CPU (every generated request is > 0).
         ...(s.autoscaling ? { autoscaling: s.autoscaling } : {}),
-        resources: { requests: { cpu: s.cpu, memory: s.mem.request }, limits: { memory: s.mem.limit } },
-        datastore: { enabled: s.datastore, storage: { size: s.storage, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) } },
+        resources: s.resources,
+        env: s.env,
+        datastore: {
+          enabled: s.datastore,
+          port: s.ports[1],
+          exporter: { port: s.ports[2] },
+          resources: s.datastoreResources,
+          storage: { size: s.storage, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) },
+        },
         calls: [...(callsOf.get(s.name) ?? [])],
         ...(events && i === 0 ? { events: { publishes: [`${publisher}.happened`] } } : {}),
         ...(events && i === services.length - 1 && services.length > 1 ? { events: { consumes: [{ subject: `${publisher}.happened`, durable: `${s.name}-reader` }] } } : {}),
