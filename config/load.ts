@@ -111,6 +111,11 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
       .map((k) => `${formatPath([...issue.path, k])}: unknown key${allowed ? `; allowed keys here: ${allowed.join(', ')}` : ''}`)
       .join('\n  - ');
   }
+  if (issue.code === 'invalid_key') {
+    // The key itself is wrong: say what keys may be (the key schema's messages), not "Invalid key in record".
+    const key = issue.path[issue.path.length - 1];
+    return `${formatPath(issue.path)}: the key ${JSON.stringify(String(key))} ${issue.issues.map((i) => i.message).join('; ')}`;
+  }
   const got = valueAt(input, issue.path);
   const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
   const message = issue.message.replace('expected int,', 'expected a whole number (integer),');

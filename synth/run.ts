@@ -62,7 +62,7 @@ export function run(env: RunEnv, log: (msg: string) => void = toStderr, error: (
   const envName = env.CONTAINER_INFRA_ENV || undefined;
   const file = env.CONTAINER_INFRA_CONFIG || undefined;
   if (envName && file) {
-    return refuse(new ConfigError('the environment', [`CONTAINER_INFRA_ENV="${envName}" and CONTAINER_INFRA_CONFIG="${file}" are both set; set one of them (a named environment, or a configuration file)`]));
+    return refuse(new ConfigError('the environment variables', [`CONTAINER_INFRA_ENV="${envName}" and CONTAINER_INFRA_CONFIG="${file}" are both set; set one of them (a named environment, or a configuration file)`]));
   }
   let loaded;
   try {

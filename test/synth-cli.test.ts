@@ -1,5 +1,7 @@
 import { readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { CDK8S_CLI_FLAG, exitCodeFor } from '../synth/run';
 import { cdk8sSynth, copyProject, removeProject, ROOT, snapshotTree } from './support/project-copy';
 
 // The real entry point, as users run it: `npx cdk8s synth` (which deletes its output directory
@@ -22,28 +24,7 @@ describe('npx cdk8s synth', () => {
     for (const [file, bytes] of fresh) expect({ file, text: bytes.toString() }).toEqual({ file, text: committed.get(file)?.toString() });
   });
 
-  test.each([
-    ['an unknown key', 'gateway:\n  replica: 2\n', /gateway\.replica: unknown key/],
-    ['autoscaling min > max', 'services:\n  - name: webtoon\n    autoscaling: { minReplicas: 4, maxReplicas: 2 }\n', /services\[0\]\.autoscaling\.minReplicas/],
-    ['malformed YAML', 'services: [\n', /malformed YAML/],
-  ])('bad input (%s) exits non-zero, names the field and leaves dist/ byte-identical', (_t, text, expected) => {
-    const before = snapshotTree(path.join(dir, 'dist'));
-    expect(before.size).toBeGreaterThan(0);
-    writeFileSync(path.join(dir, 'bad.yaml'), text);
-    const r = cdk8sSynth(dir, { CONTAINER_INFRA_CONFIG: 'bad.yaml', CONTAINER_INFRA_OUT: 'out' });
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('Invalid configuration in bad.yaml');
-    expect(r.stderr).toMatch(expected);
-    const after = snapshotTree(path.join(dir, 'dist'));
-    expect([...after.keys()]).toEqual([...before.keys()]);
-    for (const [file, bytes] of after) expect(bytes.equals(before.get(file)!)).toBe(true);
-  });
-
-  test('an unknown environment exits non-zero and lists the environments', () => {
-    const r = cdk8sSynth(dir, { CONTAINER_INFRA_ENV: 'staging' });
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/unknown environment "staging"; allowed: "default", "prod"/);
-  });
+  // Refused configurations and output folders through the CLI: test/config-bad-input.test.ts.
 
   test('another environment goes to its own directory and leaves dist/ alone', () => {
     const before = readFileSync(path.join(dir, 'dist', '0001-microservices.k8s.yaml'));
@@ -79,23 +60,37 @@ describe('npx cdk8s synth', () => {
     expect(readFileSync(path.join(dir, 'out', 'mine', '0001-microservices.k8s.yaml'), 'utf8')).toContain('name: news');
   });
 
-  test.each([
-    [{ CONTAINER_INFRA_CONFIG: 'mine.yaml', CONTAINER_INFRA_OUT: 'dist' }, /"dist" is the output folder of the environment "default"/],
-    [{ CONTAINER_INFRA_ENV: 'prod', CONTAINER_INFRA_OUT: 'dist' }, /"dist" is the output folder of the environment "default"/],
-    [{ CONTAINER_INFRA_ENV: 'staging', CONTAINER_INFRA_CONFIG: 'mine.yaml' }, /both set; set one of them/],
-  ])('%j is refused and writes nothing', (vars, expected) => {
-    writeFileSync(path.join(dir, 'mine.yaml'), 'services:\n  - name: news\n');
-    const before = snapshotTree(path.join(dir, 'dist'));
-    const r = cdk8sSynth(dir, vars);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(expected);
-    const after = snapshotTree(path.join(dir, 'dist'));
-    for (const [file, bytes] of after) expect(bytes.equals(before.get(file)!)).toBe(true);
-  });
-
   test('-o DIR writes straight into DIR', () => {
     const r = cdk8sSynth(dir, {}, ['-o', 'out']);
     expect(r.status).toBe(0);
     expect([...snapshotTree(path.join(dir, 'out')).keys()].sort()).toEqual([...snapshotTree(path.join(ROOT, 'dist')).keys()].sort());
+  });
+
+  test('--stdout: the CLI makes the output directory first, so a refusal keeps exit 2 (and the CLI exits non-zero)', () => {
+    writeFileSync(path.join(dir, 'bad.yaml'), 'services:\n  - name: healthz\n');
+    const r = cdk8sSynth(dir, { CONTAINER_INFRA_CONFIG: 'bad.yaml', CONTAINER_INFRA_OUT: 'out' }, ['--stdout']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/non-zero exit code 2/);
+    expect(r.stdout).not.toMatch(/kind:/);
+  });
+
+  test('the app run directly (not by the CLI) exits 2 on a refusal', () => {
+    writeFileSync(path.join(dir, 'bad.yaml'), 'services:\n  - name: healthz\n');
+    const r = spawnSync(process.execPath, ['synth/launch.cjs'], { cwd: dir, env: { ...process.env, CONTAINER_INFRA_ENV: '', CONTAINER_INFRA_CONFIG: 'bad.yaml', CONTAINER_INFRA_OUT: 'out' }, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('services[0].name');
+  });
+});
+
+describe('exitCodeFor', () => {
+  const refused = { exitCode: 2, files: [] };
+  test.each([
+    ['under the CLI, output directory absent: 0 (the CLI then fails with one line)', refused, { CDK8S_OUTDIR: '/nonexistent/staging' }, [CDK8S_CLI_FLAG], 0],
+    ['under the CLI, output directory present: 2', refused, { CDK8S_OUTDIR: ROOT }, [CDK8S_CLI_FLAG], 2],
+    ['without the flag: 2', refused, { CDK8S_OUTDIR: '/nonexistent/staging' }, [], 2],
+    ['without CDK8S_OUTDIR: 2', refused, {}, [CDK8S_CLI_FLAG], 2],
+    ['success: 0', { exitCode: 0, files: [] }, { CDK8S_OUTDIR: '/nonexistent/staging' }, [CDK8S_CLI_FLAG], 0],
+  ])('%s', (_what, result, env, argv, code) => {
+    expect(exitCodeFor(result, env, argv)).toBe(code);
   });
 });

@@ -65,7 +65,7 @@ export const cpuQuantity = z
   .refine((q) => (quantityNanos(q) ?? -1n) >= 0n, 'must be a CPU quantity such as "100m", "0.5" or "2"');
 export const memoryQuantity = z
   .string()
-  .refine((q) => (quantityNanos(q) ?? 0n) > 0n, 'must be a memory quantity greater than 0 such as "64Mi", "1.5Gi" or "1G"');
+  .refine((q) => (quantityNanos(q) ?? 0n) > 0n, 'must be a quantity of bytes greater than 0 such as "64Mi", "1.5Gi" or "1G" (units Ki, Mi, Gi, Ti or k, M, G, T: "MB" is not one Kubernetes reads)');
 
 export const resources = z
   .strictObject({

@@ -71,7 +71,7 @@ export const microservice = z.strictObject({
   autoscaling: autoscaling.optional(),
   resources: resources.default(res('10m', '32Mi', '64Mi')),
   /** Extra environment variables for the service container. */
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string()).default({}),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name: letters, digits and "_", not starting with a digit'), z.string()).default({}),
   datastore: datastore.prefault({}),
   /** Subjects it publishes and consumes on the event bus (see config/schema/events.ts). */
   events: serviceEvents.prefault({}),
