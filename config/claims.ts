@@ -1,4 +1,5 @@
 import type { Config } from './schema';
+import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN } from './schema/common';
 
 /**
  * Every object name and every pod port the environment's components take, each with the
@@ -199,10 +200,6 @@ export function claimClashes(claims: readonly Claim[]): Clash[] {
   }
   return clashes;
 }
-
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Kubernetes' rule for the name of each kind, where it is stricter than a DNS-1123 subdomain.

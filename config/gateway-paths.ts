@@ -3,6 +3,8 @@ import { AUTH_TOKEN_PATH } from './schema/auth';
 /**
  * Paths the API gateway serves itself, in one place: a service route `/<name>/` (and its redirect
  * `= /<name>`) must never collide with them, so the configuration refuses service names that would.
+ * A new public location in constructs/gateway-config.ts adds its path here (and to
+ * gatewayOwnedSegments): test/claims.test.ts fails on a location that is neither a route nor listed.
  */
 export const HEALTH_PATH = '/healthz';
 /** stub_status, on the loopback-only status server (not the public one). */

@@ -24,6 +24,8 @@ type JsonSchema = {
   minLength?: number;
   maxLength?: number;
   minItems?: number;
+  description?: string;
+  examples?: unknown[];
 };
 
 interface Doc {
@@ -100,6 +102,7 @@ function allowed(s: JsonSchema): string {
   if (s.maxLength) parts.push(`at most ${s.maxLength} characters`);
   if (s.minItems) parts.push(`at least ${s.minItems} entries`);
   if (s.pattern) parts.push(`matches \`${s.pattern.replace(/\|/g, '\\|')}\``);
+  if (s.examples?.length) parts.push(`such as ${s.examples.map((e) => `\`${String(e)}\``).join(', ')}`);
   return parts.join('; ');
 }
 
@@ -114,7 +117,8 @@ export function configurationReference(): string {
   const docs = docComments();
   const rows: string[] = [];
   const walk = (s: JsonSchema, key: string, parent: string, at: string): void => {
-    const description = describe(docs, key, parent, s).replace(/\|/g, '\\|');
+    // The key's own doc comment; else the description of its type (common.ts: quantities, images, ports).
+    const description = (describe(docs, key, parent, s) || (s.description ?? '')).replace(/\|/g, '\\|');
     if (at) rows.push(`| \`${at}\` | ${typeOf(s)} | ${shown(s.default)} | ${allowed(s)} | ${description} |`);
     const object = s.properties ? s : s.items?.properties ? s.items : undefined;
     if (object?.properties) {

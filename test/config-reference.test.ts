@@ -18,6 +18,10 @@ describe('the configuration reference', () => {
     for (const key of Object.keys(schema.properties.services.items.properties)) expect(reference).toContain(`| \`services[].${key}\` |`);
     expect(reference).toMatch(/\| `gateway\.port` \| integer \| `8080` \| ≥ 1; ≤ 65535 \|/);
     expect(reference).toMatch(/\| `imagePullPolicy` \| one of \| `"IfNotPresent"` \| `IfNotPresent`, `Always`, `Never` \|/);
+    // Checks zod runs in code (quantities) show what is allowed through their examples and the type's description.
+    expect(reference).toMatch(/\| `services\[\]\.resources\.requests\.cpu` \| string \|  \| such as `100m`, `0\.5`, `2` \| CPU, as a Kubernetes quantity/);
+    expect(reference).toMatch(/\| `services\[\]\.datastore\.storage\.size` \| string \|  \| such as `64Mi`, `1\.5Gi`, `1G` \| Bytes, as a Kubernetes quantity/);
+    expect(reference).toMatch(/\| `monitoring\.prometheus\.name` \| string \| `"prometheus"` \| at most 52 characters;/);
   });
 
   test("descriptions come from the schema's doc comments, in the right place", () => {

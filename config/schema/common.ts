@@ -15,7 +15,8 @@ export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const dnsLabel = z
   .string()
   .max(63, 'must be at most 63 characters (a DNS-1123 label)')
-  .regex(DNS1123_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+  .regex(DNS1123_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit')
+  .meta({ description: 'A Kubernetes name: a DNS-1123 label (lower-case letters, digits and "-").' });
 
 /** RFC 1035 label: what Kubernetes requires of a Service name (starts with a letter). */
 export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -24,13 +25,16 @@ export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export const serviceName = z
   .string()
   .max(63, 'must be at most 63 characters (a DNS-1035 label)')
-  .regex(DNS1035_LABEL, 'must be a DNS-1035 label (it names a Service): lower-case letters, digits and "-", starting with a letter and ending with a letter or digit');
+  .regex(DNS1035_LABEL, 'must be a DNS-1035 label (it names a Service): lower-case letters, digits and "-", starting with a letter and ending with a letter or digit')
+  .meta({ description: 'The name of a component and its Service: a DNS-1035 label (starts with a letter); unique among the objects of its namespace.' });
 
-/** RFC 1123 subdomain: dot-separated labels, at most 253 characters (StorageClass names). */
+/** RFC 1123 subdomain: dot-separated labels, at most 253 characters (most object names, StorageClass names). */
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const dnsSubdomain = z
   .string()
   .max(253, 'must be at most 253 characters (a DNS-1123 subdomain)')
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a DNS-1123 subdomain such as "standard" or "ebs.csi.aws.com"');
+  .regex(DNS1123_SUBDOMAIN, 'must be a DNS-1123 subdomain such as "standard" or "ebs.csi.aws.com"')
+  .meta({ description: 'A DNS-1123 subdomain such as "standard" or "ebs.csi.aws.com".' });
 
 /** Namespaces Kubernetes itself runs in: labelling them restricted or denying their traffic breaks the cluster. */
 export const RESERVED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'] as const;
@@ -57,15 +61,18 @@ export const imageRef = z
   .refine((ref) => /@sha256:/.test(ref) || /:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(ref.replace(/^[^/]*:[0-9]+\//, '')), {
     message: 'must carry an exact tag (":1.2.3") or digest ("@sha256:…"); a reference without one means "latest"',
   })
-  .refine((ref) => !/:latest(@|$)/.test(ref), { message: 'must not use the "latest" tag: pin an exact version' });
+  .refine((ref) => !/:latest(@|$)/.test(ref), { message: 'must not use the "latest" tag: pin an exact version' })
+  .meta({ description: 'Container image at an exact tag or digest ("latest" and tag-less references are refused).', examples: ['registry.example.com/team/app:1.2.3', 'redis:7.4.6-alpine'] });
 
 /** Kubernetes resource quantities, parsed exactly as the API server does (validate/quantity.ts). */
 export const cpuQuantity = z
   .string()
-  .refine((q) => (quantityNanos(q) ?? -1n) >= 0n, 'must be a CPU quantity such as "100m", "0.5" or "2"');
+  .refine((q) => (quantityNanos(q) ?? -1n) >= 0n, 'must be a CPU quantity such as "100m", "0.5" or "2"')
+  .meta({ description: 'CPU, as a Kubernetes quantity (read exactly as the API server reads it).', examples: ['100m', '0.5', '2'] });
 export const memoryQuantity = z
   .string()
-  .refine((q) => (quantityNanos(q) ?? 0n) > 0n, 'must be a quantity of bytes greater than 0 such as "64Mi", "1.5Gi" or "1G" (units Ki, Mi, Gi, Ti or k, M, G, T: "MB" is not one Kubernetes reads)');
+  .refine((q) => (quantityNanos(q) ?? 0n) > 0n, 'must be a quantity of bytes greater than 0 such as "64Mi", "1.5Gi" or "1G" (units Ki, Mi, Gi, Ti or k, M, G, T: "MB" is not one Kubernetes reads)')
+  .meta({ description: 'Bytes, as a Kubernetes quantity above 0 (Ki, Mi, Gi, Ti or k, M, G, T).', examples: ['64Mi', '1.5Gi', '1G'] });
 
 export const resources = z
   .strictObject({
@@ -84,10 +91,16 @@ export const resources = z
         ctx.addIssue({ code: 'custom', path: ['requests', what], message: `must not be above limits.${what} (${limit}); Kubernetes refuses such a pod` });
       }
     }
-  });
+  })
+  .meta({ description: 'Container requests and limits; a request may not be above its limit.' });
 export type Resources = z.infer<typeof resources>;
 
-export const port = z.number().int().min(1, 'must be a port from 1 to 65535').max(65535, 'must be a port from 1 to 65535');
+export const port = z
+  .number()
+  .int()
+  .min(1, 'must be a port from 1 to 65535')
+  .max(65535, 'must be a port from 1 to 65535')
+  .meta({ description: 'TCP port; ports of one pod must differ.' });
 
 export const storage = z.strictObject({
   size: memoryQuantity,

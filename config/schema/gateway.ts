@@ -3,6 +3,7 @@ import { dnsLabel, imageRef, port, res, resources, serviceName } from './common'
 
 const service = z
   .strictObject({
+    /** `NodePort` or `LoadBalancer` expose the gateway outside the cluster. */
     type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP'),
     /** The Service port clients use. */
     port: port.default(80),
@@ -16,6 +17,7 @@ const service = z
 
 const ingress = z
   .strictObject({
+    /** An Ingress in front of the gateway's Service (needs an ingress controller in the cluster). */
     enabled: z.boolean().default(false),
     /** IngressClass to use; unset means the cluster's default class. */
     className: dnsLabel.optional(),
@@ -38,6 +40,7 @@ export const gateway = z.strictObject({
   /** UID/GID of the nginx user in the unprivileged image. */
   runAsUser: z.number().int().min(1).default(101),
   runAsGroup: z.number().int().min(1).default(101),
+  /** nginx pods; two or more keep routes up through a node drain. */
   replicas: z.number().int().min(0, 'must be 0 or more').default(1),
   /** Container port nginx serves the API on. */
   port: port.default(8080),

@@ -43,6 +43,7 @@ const cluster = z.strictObject({
       namespace: dnsLabel.default('kube-system'),
       /** The cluster DNS Service (CoreDNS keeps the name kube-dns); the gateway's nginx resolver. */
       service: dnsLabel.default('kube-dns'),
+      /** Labels of the cluster DNS pods (CoreDNS keeps `k8s-app: kube-dns`); keys and values follow Kubernetes' label rules. */
       podLabels: labelMap.default({ 'k8s-app': 'kube-dns' }),
     })
     .prefault({}),
@@ -53,6 +54,7 @@ const configObject = z.strictObject({
   partOf: dnsLabel.default('container-infra'),
   namespaces: namespaces.prefault({}),
   cluster: cluster.prefault({}),
+  /** The pull policy of every container. */
   imagePullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']).default('IfNotPresent'),
   services: microservices.default(() => microservices.parse(DEFAULT_SERVICES)),
   gateway: gateway.prefault({}),

@@ -9,7 +9,9 @@ export const DEFAULT_DATASTORE_EXPORTER_IMAGE = 'oliver006/redis_exporter:v1.88.
 
 const autoscaling = z
   .strictObject({
+    /** Fewest pods the HorizontalPodAutoscaler keeps. */
     minReplicas: z.number().int().min(1, 'must be at least 1'),
+    /** Most pods it scales to (at least minReplicas). */
     maxReplicas: z.number().int().min(1, 'must be at least 1'),
     /** Average CPU utilization (percent of the CPU request) the HPA keeps the pods at. */
     targetCPUUtilizationPercentage: z.number().int().min(1).max(100).default(70),
@@ -57,6 +59,7 @@ export const microservice = z.strictObject({
    * (`./podinfo --port=<port> --cache-server=<its redis>`).
    */
   command: z.array(z.string()).min(1).optional(),
+  /** With `command`: its arguments. Without: extra podinfo flags after the generated ones. */
   args: z.array(z.string()).optional(),
   /** Numeric non-root UID/GID the container runs as. */
   runAsUser: z.number().int().min(1).default(10001),
@@ -64,7 +67,9 @@ export const microservice = z.strictObject({
   port: port.default(9898),
   /** Path of the Prometheus metrics endpoint on `port`. */
   metricsPath: z.string().startsWith('/').default('/metrics'),
+  /** Path of the liveness and startup probes on `port`. */
   livenessPath: z.string().startsWith('/').default('/healthz'),
+  /** Path of the readiness probe on `port`: not ready, no traffic. */
   readinessPath: z.string().startsWith('/').default('/readyz'),
   /** Ignored when `autoscaling` is set: the HorizontalPodAutoscaler owns the replica count. */
   replicas: z.number().int().min(0, 'must be 0 or more').default(1),

@@ -27,7 +27,7 @@ const uid = z.number().int().min(1, 'must be a non-root numeric UID/GID (1 or mo
 
 const prometheus = z
   .strictObject({
-    name: serviceName.default('prometheus'),
+    name: serviceName.max(52, 'must be at most 52 characters (a StatefulSet name: its pods carry "<name>-<10-character hash>" as a label value)').default('prometheus'),
     port: port.default(9090),
     image: imageRef.default('quay.io/prometheus/prometheus:v3.5.0'),
     /** The image's `nobody` user; the data volume is group-owned by it through fsGroup. */
@@ -180,6 +180,7 @@ const kubeStateMetrics = z.strictObject({
  * The names and ports here are what other charts refer to (NetworkPolicies, URLs, datasources).
  */
 export const monitoring = z.strictObject({
+  /** Off: no Prometheus, Alertmanager, Grafana, kube-state-metrics, node-exporter, datastore exporters or monitoring namespaces. */
   enabled: z.boolean().default(true),
   prometheus: prometheus.prefault({}),
   alertmanager: alertmanager.prefault({}),
@@ -212,7 +213,9 @@ export const monitoring = z.strictObject({
        */
       persistence: z
         .strictObject({
+          /** Keep Grafana's database on a PersistentVolumeClaim. */
           enabled: z.boolean().default(false),
+          /** Size of that volume. */
           size: memoryQuantity.default('1Gi'),
           /** Unset means the cluster's default StorageClass (a DNS-1123 subdomain such as "ebs.csi.aws.com"). */
           storageClassName: dnsSubdomain.optional(),
