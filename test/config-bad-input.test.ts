@@ -82,6 +82,7 @@ const CASES: Case[] = [
   ['namespaces', 'monitoring in kube-public', 'namespaces:\n  monitoring: kube-public\n', 'namespaces.monitoring', /needs namespaces of its own/],
   ['namespaces', 'node monitoring in kube-node-lease', 'namespaces:\n  nodeMonitoring: kube-node-lease\n', 'namespaces.nodeMonitoring', /needs namespaces of its own/],
   ['namespaces', 'CI in default', 'namespaces:\n  ci: default\n', 'namespaces.ci', /needs namespaces of its own/],
+  ['namespaces', "Jenkins' deploy identity in kube-system", 'jenkins:\n  deploy: { namespaces: [container-infra, kube-system] }\n', 'jenkins.deploy.namespaces[1]', /not a namespace of this environment.*allowed: container-infra, ci, monitoring, monitoring-node/],
   ['namespaces', 'two components in one namespace', 'namespaces:\n  apps: shared\n  ci: shared\n', 'namespaces.ci', /already the apps namespace.*must differ/],
   // Values, types and keys (the schema).
   ['values', 'a malformed CPU quantity', svc(res('cpu: 10 cores, memory: 32Mi', 'memory: 64Mi')), 'services[0].resources.requests.cpu', /CPU quantity such as "100m", "0\.5" or "2"/],

@@ -43,6 +43,14 @@ export function checkConsistency(c: Config, ctx: z.core.$RefinementCtx<Config>):
     }
   }
 
+  // The deploy identity's Roles go into the listed namespaces: only ones this environment creates.
+  const created = [c.namespaces.apps, c.namespaces.ci, ...(c.monitoring.enabled ? [c.namespaces.monitoring, c.namespaces.nodeMonitoring] : [])];
+  if (c.jenkins.enabled) {
+    c.jenkins.deploy.namespaces?.forEach((n, i) => {
+      if (!created.includes(n)) issue(['jenkins', 'deploy', 'namespaces', i], `"${n}" is not a namespace of this environment: the deploy identity's Role there would land in a namespace the manifests do not create (allowed: ${created.join(', ')})`);
+    });
+  }
+
   const claims = objectClaims(c);
   for (const clash of claimClashes(claims)) {
     issue(pathOf(clash.field), `names ${clash.what}, which ${clash.other} already names; choose another name for one of them`);
