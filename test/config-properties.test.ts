@@ -75,12 +75,14 @@ describe('generated valid configurations', () => {
 });
 
 /**
- * Bad or odd input, generated: one value anywhere in a complete configuration replaced by
- * something else. The loader either refuses it with a ConfigError (never another exception, which
- * would end in a stack trace instead of a message) or accepts it, and then synth succeeds with
- * unique objects and the registry matching them.
+ * Bad or odd input, generated: one value anywhere in a complete configuration replaced by another
+ * of its type (a port, a name, a quantity, a flag) or by anything at all. The loader either refuses
+ * it with a ConfigError (never another exception, which would end in a stack trace instead of a
+ * message) or accepts it, and then synth succeeds with unique objects, the registry matching them
+ * and zero validator findings.
  */
 describe('configurations with one value replaced', () => {
+  const MUTATIONS = Number(process.env.PROPERTY_MUTATIONS ?? RUNS * 10);
   const base = JSON.parse(JSON.stringify(configFrom())) as Record<string, unknown>;
   const paths: (string | number)[][] = [];
   const walk = (v: unknown, at: (string | number)[]) => {
@@ -88,16 +90,27 @@ describe('configurations with one value replaced', () => {
     if (v && typeof v === 'object') for (const [k, child] of Object.entries(v)) walk(child, [...at, Array.isArray(v) ? Number(k) : k]);
   };
   walk(base, []);
-  const odd = fc.oneof(
+  const valueAt = (at: (string | number)[]) => at.reduce<any>((o, k) => o?.[k], base);
+  const anything = fc.oneof(
     fc.constantFrom<unknown>('', '0', '-1', '1.5Gi', '0.5', '1e3', 'a b', 'kube-system', 'default', 'healthz', '/', 'x'.repeat(300), 0, -1, 1.5, 65536, true, null, [], {}),
     fc.jsonValue({ maxDepth: 2 }),
-    fc.string({ maxLength: 12 }),
-    fc.integer(),
   );
+  const sameType = (v: unknown): fc.Arbitrary<unknown> =>
+    typeof v === 'number'
+      ? fc.oneof(fc.integer({ min: 0, max: 70000 }), fc.constantFrom(0, 1, 3, 80, 1024, 8080, 8081, 9090, 9113, 65535, 0.5))
+      : typeof v === 'boolean'
+        ? fc.constant(!v)
+        : typeof v === 'string'
+          ? fc.oneof(
+              fc.constantFrom('', '0', '1.5Gi', '100m', '1e3', 'kube-system', 'default', 'x.y', 'gateway', 'news', 'auth', 'nats', 'healthz', 'prometheus', 'grafana', 'jenkins', 'monitoring', 'ci', '/x', '30s', '5GB', 'redis:1.2'),
+              fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/),
+            )
+          : anything;
+  const mutation = fc.constantFrom(...paths).chain((at) => fc.tuple(fc.constant(at), fc.oneof(sameType(valueAt(at)), anything)));
 
-  test('are refused with a ConfigError or accepted and synthesized cleanly', () => {
+  test('are refused with a ConfigError, or accepted and synthesized into valid objects', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...paths), odd, (at, value) => {
+      fc.property(mutation, ([at, value]) => {
         const input = JSON.parse(JSON.stringify(base));
         let o = input;
         for (const k of at.slice(0, -1)) o = o[k];
@@ -109,17 +122,15 @@ describe('configurations with one value replaced', () => {
           expect(err).toBeInstanceOf(ConfigError);
           return;
         }
-        const dir = mkdtempSync(path.join(tmpdir(), 'mutated-'));
-        try {
-          const app = buildApp(config, dir);
-          expect(duplicateObjects(app)).toEqual([]);
-          app.synth();
-          expect(registryMismatches(config, [...readManifestDir(dir).values()].flat())).toEqual([]);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
+        // The net synth runs before writing (nothing is written here: the app is not synthesized).
+        expect(duplicateObjects(buildApp(config, path.join(tmpdir(), 'never-written')))).toEqual([]);
+        const { objects, findings } = synthAndValidate(config);
+        expect(registryMismatches(config, objects)).toEqual([]);
+        // The validator knows the cluster DNS Service only by its default name (NOTES.md, known gaps).
+        const dnsRenamed = at[0] === 'cluster' && at[1] === 'dns';
+        if (!dnsRenamed) expect(findings).toEqual([]);
       }),
-      { numRuns: RUNS * 20, seed: SEED, endOnFailure: true },
+      { numRuns: MUTATIONS, seed: SEED, endOnFailure: true },
     );
   }, 900_000);
 });
