@@ -32,7 +32,7 @@ const CASES: Case[] = [
   ['names', 'Alertmanager named like Grafana', 'monitoring:\n  alertmanager:\n    name: grafana\n', 'monitoring.grafana.name', /monitoring\.alertmanager\.name already names/],
   ['names', 'kube-state-metrics named like Alertmanager', 'monitoring:\n  kubeStateMetrics:\n    name: alertmanager\n', 'monitoring.kubeStateMetrics.name', /monitoring\.alertmanager\.name already names/],
   ['names', 'Alertmanager named like the Prometheus ConfigMap', 'monitoring:\n  alertmanager:\n    name: prometheus\n', 'monitoring.alertmanager.name', /monitoring\.prometheus\.name already names/],
-  ['names', 'a Prometheus name too long for a StatefulSet', `monitoring:\n  prometheus:\n    name: ${'p'.repeat(53)}\n`, 'monitoring.prometheus.name', /StatefulSet name has at most 52 characters/],
+  ['names', 'a Prometheus name too long for a StatefulSet', `monitoring:\n  prometheus:\n    name: ${'p'.repeat(53)}\n`, 'monitoring.prometheus.name', /at most 52 characters \(a StatefulSet name: its pods carry/],
   ['names', 'a service name over 40 characters', `services:\n  - name: ${'n'.repeat(41)}\n`, 'services[0].name', /at most 40 characters/],
   // 2. Paths the gateway serves itself (config/gateway-paths.ts).
   ['gateway paths', 'a service named healthz', 'services:\n  - name: healthz\n', 'services[0].name', /over the gateway's own \/healthz .*choose another name/],
