@@ -6,7 +6,8 @@ import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } fro
 import { AllowPolicy, namespacedPodPeer, podPeer, tcp } from './network';
 import { containerResources } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security';
-import { httpProbe, memoryBytes, ownServiceAccount, scrapeAnnotations, singlePortService } from './workload';
+import { quantityBytes } from '../validate/quantity';
+import { httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService } from './workload';
 
 /** The `app.kubernetes.io/component` of every datastore; alerts and dashboards select on it. */
 export const DATASTORE_COMPONENT = 'datastore';
@@ -23,7 +24,7 @@ type DatastoreConfig = MicroserviceConfig['datastore'];
 /** redis-server's arguments. */
 export function redisArgs(ds: DatastoreConfig): string[] {
   // Keep Redis's own memory below the container limit, so it evicts keys instead of being OOM-killed.
-  const maxmemory = Math.floor((memoryBytes(ds.resources.limits.memory) * 3) / 4);
+  const maxmemory = Math.floor((quantityBytes(ds.resources.limits.memory) * 3) / 4);
   return [
     '--port', String(ds.port),
     '--dir', '/data',

@@ -53,8 +53,6 @@ export function disruptionBudget(scope: Construct, name: string, labels: Labels,
   });
 }
 
-/** Parse a memory quantity written as the config schema allows (Ki/Mi/Gi/Ti) into bytes. */
-export { quantityBytes as memoryBytes } from '../config/schema/events';
 
 export interface SinglePortServiceProps {
   readonly name: string;

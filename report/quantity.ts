@@ -1,35 +1,15 @@
+import { quantityNanos } from '../validate/quantity';
+
 /**
- * Kubernetes resource quantities (the `resource.Quantity` format) as numbers: CPU in cores,
- * memory and storage in bytes. Accepts every form the API server accepts: decimal and binary
- * suffixes, milli/micro/nano, and exponents ("1e3").
+ * Kubernetes resource quantities as numbers for display: CPU in cores, memory and storage in bytes.
+ * Parsed by the exact parser (validate/quantity.ts), so every form the API server accepts is read
+ * the same way everywhere; only the conversion to a float is this module's.
  */
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/;
-
 export function parseQuantity(q: string | number): number {
   if (typeof q === 'number') return q;
-  const m = QUANTITY.exec(q.trim());
-  if (!m) throw new Error(`not a Kubernetes quantity: "${q}"`);
-  const [, num, exp, suffix] = m;
-  return exp ? Number(`${num}${exp}`) : Number(num) * SUFFIX[suffix ?? ''];
+  const nanos = quantityNanos(q);
+  if (nanos === undefined) throw new Error(`not a Kubernetes quantity: "${q}"`);
+  return Number(nanos) / 1e9;
 }
 
 /** "250m" below one core, "1.5 vCPU" from one core up. */

@@ -1,4 +1,4 @@
-import { memoryBytes } from '../constructs/workload';
+import { quantityBytes as memoryBytes } from '../validate/quantity';
 import { configFrom, find, ofKind, synthObjects } from './support/manifests';
 
 const NS = 'container-infra';

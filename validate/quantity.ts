@@ -35,3 +35,10 @@ export function compareQuantities(a: string | number, b: string | number): -1 | 
   if (x === undefined || y === undefined) return undefined;
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/** A memory or storage quantity (`64Mi`, `1.5Gi`, `1G`) in whole bytes, rounded up as Kubernetes does. */
+export function quantityBytes(quantity: string): number {
+  const nanos = quantityNanos(quantity);
+  if (nanos === undefined) throw new Error(`not a Kubernetes quantity: "${quantity}"`);
+  return Number(nanos / 1_000_000_000n + (nanos % 1_000_000_000n > 0n ? 1n : 0n));
+}

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { ADMIN_USER, EventsConfig, quantityBytes as memoryBytes, ServiceEvents, STORE_SHARE, subjectMatches, subjectsOverlap } from './events';
+import { quantityBytes } from '../../validate/quantity';
+import { ADMIN_USER, EventsConfig, ServiceEvents, STORE_SHARE, subjectMatches, subjectsOverlap } from './events';
 
 interface Checked {
   readonly events: EventsConfig;
@@ -27,8 +28,8 @@ export function checkEvents(config: Checked, ctx: z.RefinementCtx): void {
       }
     });
   });
-  const store = Math.floor(memoryBytes(ev.storage.size) * STORE_SHARE);
-  const reserved = ev.streams.reduce((sum, s) => sum + memoryBytes(s.maxBytes), 0);
+  const store = Math.floor(quantityBytes(ev.storage.size) * STORE_SHARE);
+  const reserved = ev.streams.reduce((sum, s) => sum + quantityBytes(s.maxBytes), 0);
   if (reserved > store) {
     issue(['events', 'streams'], `the streams' maxBytes add up to ${reserved} bytes, more than the ${store} bytes JetStream gets from events.storage.size ${ev.storage.size} (${STORE_SHARE * 100} %); lower maxBytes or raise the storage size`);
   }

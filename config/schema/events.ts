@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { quantityNanos } from '../../validate/quantity';
 import { dnsLabel, imageRef, memoryQuantity, port, res, resources, storage, serviceName } from './common';
 
 /**
@@ -135,10 +134,3 @@ export const ADMIN_USER = 'admin';
 /** Share of the volume JetStream may fill (the rest: filesystem overhead and Raft/index files). */
 export const STORE_SHARE = 0.9;
 
-/** A memory or storage quantity (`64Mi`, `1.5Gi`, `1G`) → whole bytes, rounded up as Kubernetes does; constructs use it as memoryBytes. */
-export function quantityBytes(quantity: string): number {
-  const nanos = quantityNanos(quantity);
-  if (nanos === undefined) throw new Error(`not a Kubernetes quantity: "${quantity}"`);
-  const bytes = nanos / 1_000_000_000n + (nanos % 1_000_000_000n > 0n ? 1n : 0n);
-  return Number(bytes);
-}
