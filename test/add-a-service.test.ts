@@ -64,7 +64,9 @@ describe('adding a service is one configuration entry', () => {
   });
 
   test('the deploy identity may apply each of its objects', () => {
-    for (const o of objects.filter((x) => x.metadata.name.startsWith('shop'))) {
+    const own = objects.filter((x) => x.metadata.name.startsWith('shop'));
+    expect(own.length).toBeGreaterThanOrEqual(10);
+    for (const o of own) {
       const namespace = isClusterScoped(o) ? undefined : o.metadata.namespace;
       const roles = objects.filter((r) => r.kind === 'Role' && r.metadata.namespace === namespace && r.metadata.name.startsWith(`${config.jenkins.name}-deploy`));
       const allowed = roles.some((r) =>
