@@ -13,7 +13,7 @@ import { containerSecurityContext, podSecurityContext } from '../constructs/secu
 import { httpProbe, singlePortService } from '../constructs/workload';
 import { SingleInstanceStatefulSet } from '../constructs/single-instance-statefulset';
 import * as k8s from '../imports/k8s';
-import { outputDirFor } from '../synth/run';
+import { outputDirFor } from '../config/load';
 import { jenkinsAgentIdentity, jenkinsAgentPods, jenkinsIdentity, jenkinsPods, prometheusScraper, serviceHost } from './selectors';
 
 export const CASC_FILE = 'jenkins.yaml';

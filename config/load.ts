@@ -6,6 +6,12 @@ import { Config, configSchema } from './schema';
 
 /** The environment built into the code: every value comes from the schema defaults. */
 export const DEFAULT_ENVIRONMENT = 'default';
+
+/** Where an environment's manifests are published: `dist/` for the default, `dist-<env>/` otherwise. */
+export function outputDirFor(env: string): string {
+  return env === DEFAULT_ENVIRONMENT ? 'dist' : `dist-${env}`;
+}
+
 // Resolved from the project root, not `__dirname` alone: the app also runs as one bundle in build/
 // (synth/launch.cjs), where `__dirname` is build/ and config/../config = build/../config.
 export const ENVIRONMENTS_DIR = path.resolve(__dirname, '..', 'config', 'environments');

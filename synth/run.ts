@@ -1,6 +1,8 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { availableEnvironments, ConfigError, DEFAULT_ENVIRONMENT, loadConfig } from '../config/load';
+import { availableEnvironments, ConfigError, loadConfig, outputDirFor } from '../config/load';
+
+export { outputDirFor };
 import { buildApp } from './build-app';
 import { publish } from './publish';
 import { duplicateObjects } from './unique-objects';
@@ -24,10 +26,6 @@ export interface RunEnv {
   readonly CDK8S_OUTDIR?: string;
 }
 
-/** The published output directory: `dist/` for the default environment, `dist-<env>/` otherwise. */
-export function outputDirFor(env: string): string {
-  return env === DEFAULT_ENVIRONMENT ? 'dist' : `dist-${env}`;
-}
 
 export interface RunResult {
   readonly exitCode: number;
