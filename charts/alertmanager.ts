@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import { checksum } from '../constructs/checksum';
 import { appDeployment } from '../constructs/deployment';
-import { recommendedLabels, selectorLabels } from '../constructs/labels';
+import { recommendedLabels, selectorLabels } from '../lib/labels';
 import { AllowPolicy, dnsEgress, podPeer, tcp } from '../constructs/network';
 import { renderYaml } from '../constructs/prometheus-config';
 import { containerResources } from '../constructs/resources';

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import { checksum } from '../constructs/checksum';
 import { appDeployment } from '../constructs/deployment';
-import { recommendedLabels } from '../constructs/labels';
+import { recommendedLabels } from '../lib/labels';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';

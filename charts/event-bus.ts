@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import { ADMIN_USER } from '../config/schema/events';
 import { definitionsHash, jetStreamFiles, STREAMS_SCRIPT } from '../constructs/jetstream-objects';
-import { Identity, recommendedLabels, selectorLabels } from '../constructs/labels';
+import { Identity, recommendedLabels, selectorLabels } from '../lib/labels';
 import {
   eventServices,
   LAME_DUCK_GRACE_SECONDS,

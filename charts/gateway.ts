@@ -5,7 +5,7 @@ import { AUTH_TOKEN_PATH } from '../config/schema/auth';
 import { checksum } from '../constructs/checksum';
 import { GatewayAuth, gatewayNginxConfig, GatewayRoute, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
 import { appDeployment } from '../constructs/deployment';
-import { recommendedLabels } from '../constructs/labels';
+import { recommendedLabels } from '../lib/labels';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { NginxDirective, renderNginx } from '../constructs/nginx-config';
 import { containerResources } from '../constructs/resources';

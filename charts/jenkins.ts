@@ -6,7 +6,7 @@ import { checksum } from '../constructs/checksum';
 import { deployPermissions, isClusterScoped, ManagedObject, PolicyRule } from '../constructs/deploy-rbac';
 import { agentPodManifest } from '../constructs/jenkins-agent-pod';
 import { ADMIN_PASSWORD_FILE, ADMIN_USERNAME_FILE, CascDocument, jenkinsCasc } from '../constructs/jenkins-casc';
-import { recommendedLabels } from '../constructs/labels';
+import { recommendedLabels } from '../lib/labels';
 import { AllowPolicy, DefaultDenyPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import type { KsmResource } from '../config/schema/monitoring';
 import { appDeployment } from '../constructs/deployment';
-import { recommendedLabels, selectorLabels } from '../constructs/labels';
+import { recommendedLabels, selectorLabels } from '../lib/labels';
 import { AllowPolicy, podPeer, tcp } from '../constructs/network';
 import { clusterReadAccess, ReadRule } from '../constructs/rbac';
 import { containerResources } from '../constructs/resources';

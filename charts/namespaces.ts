@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import * as k8s from '../imports/k8s';
-import { MANAGED_BY } from '../constructs/labels';
+import { MANAGED_BY } from '../lib/labels';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
-import { recommendedLabels, selectorLabels } from '../constructs/labels';
+import { recommendedLabels, selectorLabels } from '../lib/labels';
 import { AllowPolicy, DefaultDenyPolicy, namespacedPodPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';

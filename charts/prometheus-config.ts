@@ -1,6 +1,6 @@
 import type { Exporter } from '../monitoring/metric-catalog';
 import type { Config } from '../config/schema';
-import { Labels, selectorLabels } from '../constructs/labels';
+import { Labels, selectorLabels } from '../lib/labels';
 import {
   copyLabel,
   KubernetesSdConfig,

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
-import { recommendedLabels, selectorLabels } from '../constructs/labels';
+import { recommendedLabels, selectorLabels } from '../lib/labels';
 import { AllowPolicy, DefaultDenyPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { eventBusDeployed } from '../constructs/nats-config';
 import { renderYaml } from '../constructs/prometheus-config';

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema';
-import { Identity, imageVersion, Labels, selectorLabels } from '../constructs/labels';
+import { Identity, imageVersion, Labels, selectorLabels } from '../lib/labels';
 
 /**
  * Identities of the workloads that other charts refer to (NetworkPolicy peers, scrape targets,

@@ -1,5 +1,5 @@
 import type { Config } from './schema';
-import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN } from './schema/common';
+import { nameRule } from '../lib/names';
 
 /**
  * Every object name and every pod port the environment's components take, each with the
@@ -201,27 +201,13 @@ export function claimClashes(claims: readonly Claim[]): Clash[] {
   return clashes;
 }
 
-/**
- * Kubernetes' rule for the name of each kind, where it is stricter than a DNS-1123 subdomain.
- * A StatefulSet's pods carry `controller-revision-hash: <name>-<10-character hash>`, a label
- * value (at most 63), so its name can have at most 52 (kubernetes/kubernetes#64023); a Job's pods
- * carry `job-name: <name>`.
- */
-const NAME_RULES: Record<string, { pattern: RegExp; max: number; what: string }> = {
-  Service: { pattern: DNS1035_LABEL, max: 63, what: 'a Service name is a DNS-1035 label: lower-case letters, digits and "-", starting with a letter, at most 63 characters' },
-  Namespace: { pattern: DNS1123_LABEL, max: 63, what: 'a namespace name is a DNS-1123 label of at most 63 characters' },
-  StatefulSet: { pattern: DNS1123_LABEL, max: 52, what: 'a StatefulSet name has at most 52 characters: its pods carry "<name>-<10-character hash>" as a label value (at most 63)' },
-  Job: { pattern: DNS1123_LABEL, max: 63, what: 'a Job name is a label value on its pods: at most 63 characters' },
-};
-const SUBDOMAIN_RULE = { pattern: DNS1123_SUBDOMAIN, max: 253, what: 'an object name is a DNS-1123 subdomain of at most 253 characters' };
-
 /** Claimed names Kubernetes would refuse for their kind: the field, and the rule with the name it broke. */
 export function nameProblems(claims: readonly Claim[]): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
   const seen = new Set<string>();
   for (const c of claims) {
     for (const kind of c.kinds) {
-      const rule = NAME_RULES[kind] ?? SUBDOMAIN_RULE;
+      const rule = nameRule(kind);
       const example = c.prefix ? `${c.name}${'0'.repeat(HASH_SUFFIX_LENGTH)}` : c.name;
       if (example.length <= rule.max && rule.pattern.test(example)) continue;
       const key = `${c.field}|${rule.what}`;

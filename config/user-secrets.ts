@@ -1,4 +1,4 @@
-import type { UserCreatedObject } from '../validate/user-created';
+import type { UserCreatedObject } from '../lib/user-created';
 import type { Config } from './schema';
 
 /**

@@ -1,6 +1,6 @@
 import type { JenkinsConfig } from '../config/schema/jenkins';
 import * as k8s from '../imports/k8s';
-import { Labels } from './labels';
+import { Labels } from '../lib/labels';
 import { containerResources } from './resources';
 import { containerSecurityContext } from './security';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import type { Config } from '../config/schema';
-import { quantityBytes } from '../validate/quantity';
+import { quantityBytes } from '../lib/quantity';
 import { eventServices, natsSubject, streamOf } from './nats-config';
 
 /**

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { calleeEnvName, type MicroserviceConfig } from '../config/schema/microservices';
 import * as k8s from '../imports/k8s';
-import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } from './labels';
+import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } from '../lib/labels';
 import { AllowPolicy, ClusterDns, dnsEgress, namespacedPodPeer, podPeer, tcp } from './network';
 import { datastoreName, RedisDatastore } from './redis-datastore';
 import { containerResources } from './resources';

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema';
 import { ADMIN_USER, STORE_SHARE, subjectMatches } from '../config/schema/events';
-import { quantityBytes } from '../validate/quantity';
+import { quantityBytes } from '../lib/quantity';
 
 /**
  * nats.conf as typed data, rendered once. Keys are the ones nats-server 2.10 knows (the version

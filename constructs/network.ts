@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { Labels, recommendedLabels } from './labels';
+import { Labels, recommendedLabels } from '../lib/labels';
 
 /** Pods with these labels in the same namespace. */
 export function podPeer(labels: Labels): k8s.NetworkPolicyPeer {

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { Labels } from './labels';
+import { Labels } from '../lib/labels';
 
 /**
  * The subset of Prometheus' configuration file, rule file and Alertmanager configuration that this

@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { Labels } from './labels';
+import { Labels } from '../lib/labels';
 
 /**
  * Read-only RBAC for monitoring components. Only the verbs get/list/watch exist here, and every

@@ -2,11 +2,11 @@ import { Construct } from 'constructs';
 import type { MicroserviceConfig } from '../config/schema/microservices';
 import { SingleInstanceStatefulSet } from './single-instance-statefulset';
 import * as k8s from '../imports/k8s';
-import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } from './labels';
+import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } from '../lib/labels';
 import { AllowPolicy, namespacedPodPeer, podPeer, tcp } from './network';
 import { containerResources } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security';
-import { quantityBytes } from '../validate/quantity';
+import { quantityBytes } from '../lib/quantity';
 import { httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService } from './workload';
 
 /** The `app.kubernetes.io/component` of every datastore; alerts and dashboards select on it. */

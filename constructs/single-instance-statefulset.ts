@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { Storage } from '../config/schema/common';
 import * as k8s from '../imports/k8s';
-import { Identity, recommendedLabels, selectorLabels } from './labels';
+import { Identity, recommendedLabels, selectorLabels } from '../lib/labels';
 
 export interface SingleInstanceStatefulSetProps {
   readonly name: string;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { Labels } from './labels';
+import { Labels } from '../lib/labels';
 
 /**
  * A ServiceAccount of the workload's own, with no API token mounted: none of these programs talks

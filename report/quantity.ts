@@ -1,8 +1,8 @@
-import { quantityNanos } from '../validate/quantity';
+import { quantityNanos } from '../lib/quantity';
 
 /**
  * Kubernetes resource quantities as numbers for display: CPU in cores, memory and storage in bytes.
- * Parsed by the exact parser (validate/quantity.ts), so every form the API server accepts is read
+ * Parsed by the exact parser (lib/quantity.ts), so every form the API server accepts is read
  * the same way everywhere; only the conversion to a float is this module's.
  */
 export function parseQuantity(q: string | number): number {

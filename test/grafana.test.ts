@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { quantityBytes as memoryBytes } from '../validate/quantity';
+import { quantityBytes as memoryBytes } from '../lib/quantity';
 import { allContainers, configFrom, find, K8sObject, ofKind, podSpecOf, synthFiles, synthObjects } from './support/manifests';
 
 const NS = 'monitoring';

@@ -1,4 +1,4 @@
-import { quantityBytes as memoryBytes } from '../validate/quantity';
+import { quantityBytes as memoryBytes } from '../lib/quantity';
 import { configFrom, find, ofKind, synthObjects } from './support/manifests';
 
 const NS = 'container-infra';

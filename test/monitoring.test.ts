@@ -6,7 +6,7 @@ import { JOBS, PROMETHEUS_CONFIG_FILE, prometheusConfig } from '../charts/promet
 import { grafanaPods, prometheusPods } from '../charts/selectors';
 import { loadConfig, parseConfig } from '../config/load';
 import { KSM_RESOURCES } from '../config/schema/monitoring';
-import { quantityBytes as memoryBytes } from '../validate/quantity';
+import { quantityBytes as memoryBytes } from '../lib/quantity';
 import { allContainers, configFrom, find, K8sObject, ofKind, podSpecOf, synthFiles, synthObjects, workloads } from './support/manifests';
 
 const MONITORING_FILES = /-(prometheus|alertmanager|node-exporter|kube-state-metrics)\.k8s\.yaml$/;

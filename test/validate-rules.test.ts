@@ -1,9 +1,9 @@
 import * as path from 'path';
 import { formatFinding, Finding } from '../validate/findings';
 import { defaultOptions, validateManifests } from '../validate/index';
-import { labelKeyProblem, labelValueProblem } from '../validate/labels';
+import { labelKeyProblem, labelValueProblem } from '../lib/names';
 import { K8sObject, loadManifestDir, Manifest, parseManifestText } from '../validate/manifests';
-import { compareQuantities, quantityNanos } from '../validate/quantity';
+import { compareQuantities, quantityNanos } from '../lib/quantity';
 import { clone } from './support/k8s-fixtures';
 
 /**

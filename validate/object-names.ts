@@ -2,12 +2,12 @@ import type { Finding } from './findings';
 import type { Manifest } from './manifests';
 import { refOf } from './manifests';
 
+import { DNS1035_LABEL } from '../lib/names';
+
 /**
  * Names the API server validates beyond the schema: a Service's name becomes a DNS label
- * (`<name>.<ns>.svc`) and must be an RFC 1035 label: lower-case letters, digits and '-', starting
- * with a letter, ending with a letter or digit, at most 63 characters.
+ * (`<name>.<ns>.svc`) and must be an RFC 1035 label (lib/names.ts).
  */
-export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 export function checkObjectNames(manifests: readonly Manifest[]): Finding[] {
   const out: Finding[] = [];

@@ -1,13 +1,13 @@
 import type { Finding } from './findings';
 import type { Manifest } from './manifests';
 import { refOf } from './manifests';
-import { compareQuantities } from './quantity';
+import { compareQuantities } from '../lib/quantity';
 import { containersOf, podTemplateOf, podTemplates } from './workloads';
 
 /**
  * Resource settings the API server rejects or an autoscaler cannot use:
  * - a request above its limit (the API server rejects the pod: "must be less than or equal to
- *   the limit"), compared exactly as Kubernetes parses quantities (validate/quantity.ts);
+ *   the limit"), compared exactly as Kubernetes parses quantities (lib/quantity.ts);
  * - a HorizontalPodAutoscaler scaling on CPU utilization (a percentage of the CPU request) whose
  *   target has a container without a CPU request: the HPA reports "missing request for cpu" and
  *   never scales.

@@ -1,17 +1,9 @@
-/**
- * Objects the user creates in the cluster, that pods may reference although they are not in
- * dist/: credentials never belong in generated manifests (the docs give the one
- * `kubectl create secret …` command for each). Keyed by kind, namespace and name; each entry says
- * why it is not generated. Charts that reference a user-created object add it here.
- */
-export interface UserCreatedObject {
-  readonly kind: 'Secret' | 'ConfigMap' | 'PersistentVolumeClaim' | 'ServiceAccount';
-  readonly namespace: string;
-  readonly name: string;
-  /** Why the project does not generate it, and where the docs say how to create it. */
-  readonly reason: string;
-}
+import type { UserCreatedObject } from '../lib/user-created';
 
+export type { UserCreatedObject };
+
+// Objects the user creates in the cluster (lib/user-created.ts): credentials never belong in
+// generated manifests (the docs give the one `kubectl create secret …` command for each).
 // Namespaces and names are the configuration defaults; an environment that renames them passes
 // its own list (validateManifests options) or keeps the defaults for these Secrets.
 export const USER_CREATED: readonly UserCreatedObject[] = [

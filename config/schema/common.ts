@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { labelKeyProblem, labelValueProblem } from '../../validate/labels';
-import { compareQuantities, quantityNanos } from '../../validate/quantity';
+import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, labelKeyProblem, labelValueProblem } from '../../lib/names';
+import { compareQuantities, quantityNanos } from '../../lib/quantity';
+
 
 /**
  * For checks across fields (`superRefine(check, WELL_FORMED)`): they run only once every field
@@ -9,17 +10,11 @@ import { compareQuantities, quantityNanos } from '../../validate/quantity';
  */
 export const WELL_FORMED = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
 
-/** RFC 1123 label: what Kubernetes accepts as a namespace, Service or container name. */
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 export const dnsLabel = z
   .string()
   .max(63, 'must be at most 63 characters (a DNS-1123 label)')
   .regex(DNS1123_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit')
   .meta({ description: 'A Kubernetes name: a DNS-1123 label (lower-case letters, digits and "-").' });
-
-/** RFC 1035 label: what Kubernetes requires of a Service name (starts with a letter). */
-export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A name that also names a Service: a DNS-1035 label. */
 export const serviceName = z
@@ -28,8 +23,6 @@ export const serviceName = z
   .regex(DNS1035_LABEL, 'must be a DNS-1035 label (it names a Service): lower-case letters, digits and "-", starting with a letter and ending with a letter or digit')
   .meta({ description: 'The name of a component and its Service: a DNS-1035 label (starts with a letter); unique among the objects of its namespace.' });
 
-/** RFC 1123 subdomain: dot-separated labels, at most 253 characters (most object names, StorageClass names). */
-export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const dnsSubdomain = z
   .string()
   .max(253, 'must be at most 253 characters (a DNS-1123 subdomain)')
@@ -64,7 +57,7 @@ export const imageRef = z
   .refine((ref) => !/:latest(@|$)/.test(ref), { message: 'must not use the "latest" tag: pin an exact version' })
   .meta({ description: 'Container image at an exact tag or digest ("latest" and tag-less references are refused).', examples: ['registry.example.com/team/app:1.2.3', 'redis:7.4.6-alpine'] });
 
-/** Kubernetes resource quantities, parsed exactly as the API server does (validate/quantity.ts). */
+/** Kubernetes resource quantities, parsed exactly as the API server does (lib/quantity.ts). */
 export const cpuQuantity = z
   .string()
   .refine((q) => (quantityNanos(q) ?? -1n) >= 0n, 'must be a CPU quantity such as "100m", "0.5" or "2"')

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { claimClashes, nameProblems, objectClaims, podPorts } from '../claims';
 import { gatewayOwnedSegments } from '../gateway-paths';
-import { quantityNanos } from '../../validate/quantity';
+import { quantityNanos } from '../../lib/quantity';
 import { RESERVED_NAMESPACES } from './common';
-import type { Config } from './index';
+import type { Config } from './object';
 import { calleeEnvName, GENERATED_ENV } from './microservices';
 
 type Path = (string | number)[];

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { quantityBytes } from '../../validate/quantity';
+import { quantityBytes } from '../../lib/quantity';
 import { ADMIN_USER, EventsConfig, ServiceEvents, STORE_SHARE, subjectMatches, subjectsOverlap } from './events';
 
 interface Checked {

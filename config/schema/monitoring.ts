@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { quantityNanos } from '../../validate/quantity';
+import { quantityNanos } from '../../lib/quantity';
 import { WELL_FORMED, dnsLabel, dnsSubdomain, imageRef, memoryQuantity, port, res, resources, storage, serviceName } from './common';
 
 /** A key of a Secret's data: what `kubectl create secret generic --from-literal=KEY=…` accepts. */

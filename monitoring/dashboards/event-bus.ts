@@ -2,7 +2,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { eventBusSelector } from '../../charts/event-bus-alerts';
 import type { Config } from '../../config/schema';
 import { buildDashboard, graph, single } from './panels';
-import type { GrafanaDashboard } from './index';
+import type { GrafanaDashboard } from './dashboard';
 
 /** (e) The event bus: health, JetStream storage, message rates, and each durable consumer's backlog. */
 export function eventBusDashboard(config: Config): GrafanaDashboard {

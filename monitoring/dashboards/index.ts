@@ -1,4 +1,5 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { GrafanaDashboard } from './dashboard';
 import type { Config } from '../../config/schema';
 import { eventBusDashboard } from './event-bus';
 import { eventBusDeployed } from '../../constructs/nats-config';
@@ -7,12 +8,8 @@ import { microservicesDashboard } from './microservices';
 import { nodesDashboard } from './nodes';
 import { workloadsDashboard } from './workloads';
 
-export interface GrafanaDashboard {
-  /** Stable identity; also the file name in the dashboards ConfigMap (`<uid>.json`). */
-  readonly uid: string;
-  /** The Grafana dashboard JSON model (classic schema, which file provisioning accepts). */
-  readonly model: dashboard.Dashboard;
-}
+export type { GrafanaDashboard };
+
 
 /** Every provisioned dashboard, in a fixed order; Jenkins's only when Jenkins is deployed. */
 export function grafanaDashboards(config: Config): GrafanaDashboard[] {

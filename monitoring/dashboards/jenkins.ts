@@ -1,7 +1,7 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Config } from '../../config/schema';
 import { buildDashboard, graph, single } from './panels';
-import type { GrafanaDashboard } from './index';
+import type { GrafanaDashboard } from './dashboard';
 
 /** (d) Jenkins: controller health, executors and queue, build outcomes (prometheus plugin). */
 export function jenkinsDashboard(config: Config): GrafanaDashboard {

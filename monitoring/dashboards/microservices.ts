@@ -3,7 +3,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Config } from '../../config/schema';
 import { datastoreName } from '../../constructs/redis-datastore';
 import { buildDashboard, graph, Query, Section, single } from './panels';
-import type { GrafanaDashboard } from './index';
+import type { GrafanaDashboard } from './dashboard';
 
 /**
  * Probe and scrape requests also pass podinfo's middleware; leaving them out keeps the request,

@@ -2,7 +2,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Config } from '../../config/schema';
 import { NODE_STORAGE_FSTYPE_MATCHER as REAL_FS } from '../filesystems';
 import { buildDashboard, graph, single } from './panels';
-import type { GrafanaDashboard } from './index';
+import type { GrafanaDashboard } from './dashboard';
 
 /** Physical and bridge interfaces, not the per-pod virtual ones. */
 const REAL_NICS = 'device!~"lo|veth.*|cali.*|cni.*|flannel.*|vxlan.*|cilium.*|lxc.*|tunl.*|docker.*"';

@@ -3,7 +3,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { namespaceSpecs } from '../../charts/namespaces';
 import type { Config } from '../../config/schema';
 import { buildDashboard, graph, single } from './panels';
-import type { GrafanaDashboard } from './index';
+import type { GrafanaDashboard } from './dashboard';
 
 /** (c) Workloads and pods: desired vs actual state (kube-state-metrics) and usage (cAdvisor). */
 export function workloadsDashboard(config: Config): GrafanaDashboard {

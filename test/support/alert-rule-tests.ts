@@ -2,6 +2,9 @@ import { JOBS } from '../../charts/prometheus-config';
 import type { Config } from '../../config/schema';
 import type { AlertRule } from '../../constructs/prometheus-config';
 import { eventBusRuleTests } from './event-bus-alert-tests';
+import { PromtoolTestFile, series } from './promtool-test-file';
+
+export type { PromtoolTestFile };
 
 /**
  * `promtool test rules` cases, as data: for every alert, series that make it fire and series that
@@ -11,30 +14,6 @@ import { eventBusRuleTests } from './event-bus-alert-tests';
  */
 
 type Labels = Record<string, string>;
-
-interface InputSeries {
-  readonly series: string;
-  readonly values: string;
-}
-
-interface AlertTest {
-  readonly eval_time: string;
-  readonly alertname: string;
-  readonly exp_alerts: ReadonlyArray<{ readonly exp_labels: Labels; readonly exp_annotations: Labels }>;
-}
-
-export interface PromtoolTestFile {
-  readonly rule_files: readonly string[];
-  readonly evaluation_interval: string;
-  readonly tests: ReadonlyArray<{ readonly name: string; readonly interval: string; readonly input_series: readonly InputSeries[]; readonly alert_rule_test: readonly AlertTest[] }>;
-}
-
-export function series(name: string, labels: Labels, values: string): InputSeries {
-  const body = Object.entries(labels)
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(', ');
-  return { series: `${name}{${body}}`, values };
-}
 
 /** Expand `{{ $labels.x }}`; anything else in braces, or a missing label, is an error. */
 export function expandAnnotation(template: string, labels: Labels): string {

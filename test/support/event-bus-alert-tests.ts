@@ -1,7 +1,7 @@
 import { JOBS } from '../../charts/prometheus-config';
 import { eventBusDeployed } from '../../constructs/nats-config';
 import type { Config } from '../../config/schema';
-import { PromtoolTestFile, series } from './alert-rule-tests';
+import { PromtoolTestFile, series } from './promtool-test-file';
 
 type Labels = Record<string, string>;
 type Case = PromtoolTestFile['tests'][number];
