@@ -2,7 +2,7 @@
 // Usage: node synth/launch.cjs bench/synth-child.ts (--env NAME | --services N) OUTDIR
 // Prints one JSON line: the in-process time (configuration + build + synth) and the peak RSS.
 import { mkdirSync } from 'fs';
-import { loadConfig, parseConfig } from '../config/load';
+import { loadConfig, parseConfig } from '../model/load';
 import type { ConfigInput } from '../config/schema';
 import { buildApp } from '../synth/build-app';
 import { generatedServices } from './generate';

@@ -45,23 +45,28 @@ export interface LoadOptions {
   readonly environmentsDir?: string;
 }
 
-export interface LoadedConfig {
-  readonly config: Config;
+/** A configuration as read, before any check: the data, what it came from, and the environment name. */
+export interface ConfigSource {
+  readonly data: unknown;
   /** What the configuration came from, for messages. */
   readonly source: string;
   /** The named environment; undefined for a configuration file (whatever the file is called). */
   readonly env?: string;
 }
 
-export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+/**
+ * Reads an environment or a configuration file (YAML parsed, not yet checked). Loading with every
+ * check, including those on the resolved model, is `loadConfig` in model/load.ts.
+ */
+export function readConfigSource(options: LoadOptions = {}): ConfigSource {
   const dir = options.environmentsDir ?? ENVIRONMENTS_DIR;
   if (options.file) {
     // No environment name from the file's name: a file called prod.yml is not the prod environment.
-    return { config: parseConfigFile(options.file), source: options.file };
+    return { data: readConfigFile(options.file), source: options.file };
   }
   const env = options.env ?? DEFAULT_ENVIRONMENT;
   if (env === DEFAULT_ENVIRONMENT) {
-    return { config: parseConfig({}, '(embedded default environment)'), source: '(embedded default environment)', env };
+    return { data: {}, source: '(embedded default environment)', env };
   }
   const known = availableEnvironments(dir);
   if (!known.includes(env)) {
@@ -70,10 +75,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     ]);
   }
   const file = environmentFile(env, dir);
-  return { config: parseConfigFile(file), source: file, env };
+  return { data: readConfigFile(file), source: file, env };
 }
 
-export function parseConfigFile(file: string): Config {
+/** The YAML of a configuration file as data (a mapping), or a ConfigError naming the file. */
+export function readConfigFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -93,15 +99,23 @@ export function parseConfigFile(file: string): Config {
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(file, [`(root): must be a mapping of configuration keys, got ${Array.isArray(data) ? 'a list' : typeof data}`]);
   }
-  return parseConfig(data, file);
+  return data;
 }
 
-export function parseConfig(data: unknown, source: string): Config {
+/** The schema's checks (shapes, defaults, checks across sections); the model's follow in model/load.ts. */
+export function checkSchema(data: unknown, source: string): Config {
   const result = configSchema.safeParse(data);
   if (!result.success) {
     throw new ConfigError(source, result.error.issues.map((issue) => describeIssue(issue, data)));
   }
   return result.data;
+}
+
+/** A problem at a field path, as every configuration message reads: the path, what is wrong, and the value given. */
+export function describeProblem(p: ReadonlyArray<PropertyKey>, message: string, input: unknown): string {
+  const got = valueAt(input, p);
+  const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+  return `${formatPath(p)}: ${message}${shown}`;
 }
 
 /** `services[1].autoscaling.minReplicas` */
@@ -122,10 +136,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     const key = issue.path[issue.path.length - 1];
     return `${formatPath(issue.path)}: the key ${JSON.stringify(String(key))} ${issue.issues.map((i) => i.message).join('; ')}`;
   }
-  const got = valueAt(input, issue.path);
-  const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
-  const message = issue.message.replace('expected int,', 'expected a whole number (integer),');
-  return `${formatPath(issue.path)}: ${message}${shown}`;
+  return describeProblem(issue.path, issue.message.replace('expected int,', 'expected a whole number (integer),'), input);
 }
 
 function valueAt(input: unknown, p: ReadonlyArray<PropertyKey>): unknown {

@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { ConfigError, loadConfig } from '../config/load';
+import { ConfigError } from '../config/load';
+import { loadConfig } from '../model/load';
 import { buildApp } from '../synth/build-app';
 import { computeFootprint } from './footprint';
 import { readManifests } from './manifests';

@@ -10,7 +10,7 @@ import { cpus, loadavg } from 'os';
 import * as path from 'path';
 import { writeFileSync } from 'fs';
 import { gatewayAuth, gatewayRoutes } from '../charts/gateway';
-import { parseConfig } from '../config/load';
+import { parseConfig } from '../model/load';
 import { AUTH_NODE, getToken, startAuth, writeBundle } from '../test/support/auth-service';
 import { startGateway, startStub } from '../test/support/gateway-on-nginx';
 import { spawnSync } from 'child_process';

@@ -9,7 +9,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { generatedServices } from '../bench/generate';
-import { loadConfig, parseConfig } from '../config/load';
+import { loadConfig, parseConfig } from '../model/load';
 import { buildApp } from '../synth/build-app';
 import { defaultOptions, lastTimings, validateManifests } from '../validate/index';
 import { loadManifestDir } from '../validate/manifests';

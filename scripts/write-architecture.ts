@@ -2,7 +2,7 @@
 // docs/architecture.md for the default environment, docs/architecture-<env>.md for another.
 import { readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { loadConfig } from '../config/load';
+import { loadConfig } from '../model/load';
 import { architectureCommand, architectureFile, architectureMarkdown, readmeWithArchitecture } from '../report/architecture';
 
 const argv = process.argv.slice(2);

@@ -1,6 +1,7 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { availableEnvironments, ConfigError, loadConfig, outputDirFor } from '../config/load';
+import { availableEnvironments, ConfigError, outputDirFor } from '../config/load';
+import { loadConfig } from '../model/load';
 
 export { outputDirFor };
 import { buildApp } from './build-app';
@@ -85,7 +86,7 @@ export function run(env: RunEnv, log: (msg: string) => void = toStderr, error: (
   // Two objects with one identity would leave only the last after `kubectl apply`: never write that.
   const clash = duplicateObjects(app);
   if (clash.length > 0) {
-    error(`Refused: the synthesized objects are not unique (a component that did not claim its names in config/claims.ts):\n${clash.map((c) => `  - ${c}`).join('\n')}\nNothing was written.`);
+    error(`Refused: the synthesized objects are not unique (a component that did not claim its names in model/claims.ts):\n${clash.map((c) => `  - ${c}`).join('\n')}\nNothing was written.`);
     return { exitCode: 3, files: [] };
   }
   app.synth();

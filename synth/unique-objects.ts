@@ -2,7 +2,7 @@ import { ApiObject, App } from 'cdk8s';
 
 /**
  * Objects of one API group, kind, namespace and name defined more than once in the app:
- * `kubectl apply` would keep only the last. The configuration's claims (config/claims.ts) should
+ * `kubectl apply` would keep only the last. The configuration's claims (model/claims.ts) should
  * refuse such a configuration first; this is the net under them, checked before anything is written.
  */
 export function duplicateObjects(app: App): string[] {

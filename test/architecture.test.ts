@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { loadConfig } from '../config/load';
+import { loadConfig } from '../model/load';
 import { architectureCommand, architectureFile, architectureMarkdown, architectureMermaid, readmeWithArchitecture } from '../report/architecture';
 import { configFrom } from './support/manifests';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { parseConfigFile } from '../config/load';
+import { parseConfigFile } from '../model/load';
 import { configErrorFor } from './support/config-errors';
 import { AUTH_BUNDLE_MODULE, buildAuthBundle, bundleModuleSource } from '../services/auth/build';
 import { AUTH_BUNDLE } from '../services/auth/generated/auth-bundle';

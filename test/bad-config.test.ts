@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { ConfigError, loadConfig, parseConfigFile } from '../config/load';
+import { ConfigError } from '../config/load';
+import { loadConfig, parseConfigFile } from '../model/load';
 import { configErrorFor as errorFor } from './support/config-errors';
 
 const svc = (extra: object) => ({ services: [{ name: 'news', ...extra }] });

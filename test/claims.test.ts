@@ -1,10 +1,10 @@
-import { claimClashes, nameProblems, objectClaims } from '../config/claims';
-import { loadConfig } from '../config/load';
+import { claimClashes, nameProblems } from '../model/claims';
+import { loadConfig } from '../model/load';
 import { registryMismatches } from './support/claims-check';
 import { configFrom, synthObjects } from './support/manifests';
 
 /**
- * The registry of names, ports, paths and generated variables (config/claims.ts and friends) is
+ * The registry of names, ports, paths and generated variables (model/claims.ts and friends) is
  * only a guard if it is the truth: each configuration here synthesizes and must match it exactly.
  * The property test (config-properties.test.ts) checks the same on generated configurations.
  */
@@ -34,13 +34,13 @@ describe('the registry of names, ports and paths matches what the charts create'
     const config = EVERYTHING_ON;
     const objects = synthObjects(config);
     const extra = { ...objects.find((o) => o.kind === 'ConfigMap')!, metadata: { name: 'unclaimed', namespace: 'container-infra', labels: {}, annotations: {} } };
-    expect(registryMismatches(config, [...objects, extra])).toEqual(['not claimed in config/claims.ts: ConfigMap container-infra/unclaimed']);
+    expect(registryMismatches(config, [...objects, extra])).toEqual(['not claimed in model/claims.ts: ConfigMap container-infra/unclaimed']);
   });
 });
 
 describe('claims', () => {
   test('the default environment has no clash and no name Kubernetes refuses', () => {
-    const claims = objectClaims(loadConfig().config);
+    const claims = loadConfig().model.objects;
     expect(claimClashes(claims)).toEqual([]);
     expect(nameProblems(claims)).toEqual([]);
   });

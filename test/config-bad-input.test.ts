@@ -18,7 +18,7 @@ const svc = (extra: string) => `services:\n  - name: news\n${extra}`;
 const res = (requests: string, limits: string) => `    resources: { requests: { ${requests} }, limits: { ${limits} } }\n`;
 
 const CASES: Case[] = [
-  // 1. One owner per object name (config/claims.ts): both fields named.
+  // 1. One owner per object name (model/claims.ts): both fields named.
   ['names', 'a service named like the gateway', 'services:\n  - name: gateway\n', 'gateway.name', /Deployment "gateway".*services\[0\]\.name already names; choose another name/],
   ['names', 'a gateway named like a service', 'gateway:\n  name: news\n', 'gateway.name', /"news".*services\[0\]\.name already names/],
   ['names', "a service named like another one's datastore", 'services:\n  - name: news\n  - name: news-redis\n', 'services[1].name', /news-redis.*services\[0\]\.name \(its datastore\) already names/],

@@ -2,9 +2,10 @@ import * as fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { ConfigError, parseConfig } from '../config/load';
+import { ConfigError } from '../config/load';
+import { parseConfig } from '../model/load';
 import type { Config } from '../config/schema';
-import { userCreatedSecrets } from '../config/user-secrets';
+import { resolve } from '../model/resolve';
 import { buildApp } from '../synth/build-app';
 import { duplicateObjects } from '../synth/unique-objects';
 import { formatFinding } from '../validate/findings';
@@ -31,7 +32,7 @@ function synthAndValidate(config: Config): { objects: K8sObject[]; findings: str
     buildApp(config, dir).synth();
     const report = validateDirectory(dir, {
       ...defaultOptions(),
-      userCreated: userCreatedSecrets(config),
+      userCreated: resolve(config).userSecrets,
       dns: { namespace: config.cluster.dns.namespace, labels: config.cluster.dns.podLabels },
     });
     return { objects: [...readManifestDir(dir).values()].flat(), findings: report.findings.map(formatFinding) };
@@ -57,7 +58,7 @@ describe('generated valid configurations', () => {
 
   test("the validator's built-in list of user-created Secrets is the default environment's", () => {
     const key = (o: { kind: string; namespace: string; name: string }) => `${o.kind}/${o.namespace}/${o.name}`;
-    expect(USER_CREATED.map(key).sort()).toEqual(userCreatedSecrets(configFrom()).map(key).sort());
+    expect(USER_CREATED.map(key).sort()).toEqual(resolve(configFrom()).userSecrets.map(key).sort());
   });
 
   test('the two valid values once refused are accepted and give valid manifests: 1.5Gi and a dotted StorageClass', () => {

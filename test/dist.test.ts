@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { loadConfig } from '../config/load';
+import { loadConfig } from '../model/load';
 import { buildApp } from '../synth/build-app';
 import { ROOT, snapshotTree } from './support/project-copy';
 

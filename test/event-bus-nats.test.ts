@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { connect, ConnectionOptions, Events, JetStreamManager, NatsConnection, StreamConfig, ConsumerConfig } from 'nats';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { parseConfigFile } from '../config/load';
+import { parseConfigFile } from '../model/load';
 import { NATS_CONFIG_FILE } from '../constructs/nats-config';
 import { configFrom, find, K8sObject, ofKind, synthObjects } from './support/manifests';
 import { checkNatsConfig, localNatsConfig, RunningNats, startNatsServer, writeFile } from './support/nats-server';

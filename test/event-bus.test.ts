@@ -1,4 +1,5 @@
-import { ConfigError, parseConfig, parseConfigFile } from '../config/load';
+import { ConfigError } from '../config/load';
+import { parseConfig, parseConfigFile } from '../model/load';
 import type { ConfigInput } from '../config/schema';
 import { computeFootprint, Manifest as FootprintManifest } from '../report/footprint';
 import { checkFlows } from '../validate/flows';

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/load';
+import { loadConfig } from '../model/load';
 import { allContainers, K8sObject, podSpecOf, synthObjects, workloads } from './support/manifests';
 
 // Every workload of every chart, in the default and the prod environment.

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { alertRules } from '../charts/alert-rules';
 import { JOBS } from '../charts/prometheus-config';
-import { loadConfig } from '../config/load';
+import { loadConfig } from '../model/load';
 import { DEFAULT_JENKINS_IMAGE, DEFAULT_PLUGINS } from '../config/schema/jenkins';
 import { CASC_KEYS, cascKeyPaths, NOT_CONFIGURABLE, RECORDED_VERSIONS, unrecordedCascKeys } from '../constructs/jenkins-casc-keys';
 import { dashboardQueries, grafanaDashboards } from '../monitoring/dashboards';

@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { PLUGIN_CLI_MAX_RAM_PERCENTAGE } from '../charts/jenkins';
-import { ConfigError, loadConfig } from '../config/load';
+import { ConfigError } from '../config/load';
+import { loadConfig } from '../model/load';
 import { DEFAULT_PLUGINS, pluginName } from '../config/schema/jenkins';
 import { allContainers, configFrom, find, K8sObject, ofKind, podSpecOf, synthObjects } from './support/manifests';
 

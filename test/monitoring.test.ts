@@ -4,7 +4,7 @@ import { alertRules } from '../charts/alert-rules';
 import { KSM_API } from '../charts/kube-state-metrics';
 import { JOBS, PROMETHEUS_CONFIG_FILE, prometheusConfig } from '../charts/prometheus-config';
 import { grafanaPods, prometheusPods } from '../charts/selectors';
-import { loadConfig, parseConfig } from '../config/load';
+import { loadConfig, parseConfig } from '../model/load';
 import { KSM_RESOURCES } from '../config/schema/monitoring';
 import { quantityBytes as memoryBytes } from '../lib/quantity';
 import { allContainers, configFrom, find, K8sObject, ofKind, podSpecOf, synthFiles, synthObjects, workloads } from './support/manifests';

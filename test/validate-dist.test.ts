@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { availableEnvironments, DEFAULT_ENVIRONMENT, loadConfig } from '../config/load';
+import { availableEnvironments, DEFAULT_ENVIRONMENT } from '../config/load';
+import { loadConfig } from '../model/load';
 import { formatFinding } from '../validate/findings';
 import { asManifests } from '../validate/manifests';
 import { defaultOptions, validateDirectory, validateManifests } from '../validate/index';

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { availableEnvironments, loadConfig, parseConfig } from '../config/load';
+import { availableEnvironments } from '../config/load';
+import { loadConfig, parseConfig } from '../model/load';
 import { buildApp } from '../synth/build-app';
 import { manifestYaml, manifestsYaml } from '../synth/yaml-writer';
 import { generatedServices } from '../bench/generate';

@@ -1,6 +1,5 @@
 // `npm run validate -- DIR`: every check of validate/ over the manifests in DIR; exit 1 on any finding.
-import { loadConfig } from '../config/load';
-import { userCreatedSecrets } from '../config/user-secrets';
+import { loadConfig } from '../model/load';
 import { formatFinding } from './findings';
 import { defaultOptions, validateDirectory, ValidateOptions } from './index';
 
@@ -60,8 +59,8 @@ function main(argv: string[]): number {
   const dirs = args.dirs;
   let fromEnv: Partial<ValidateOptions> = {};
   if (args.env || args.config) {
-    const config = loadConfig({ env: args.env, file: args.config }).config;
-    fromEnv = { userCreated: userCreatedSecrets(config), dns: { namespace: config.cluster.dns.namespace, labels: config.cluster.dns.podLabels } };
+    const { config, model } = loadConfig({ env: args.env, file: args.config });
+    fromEnv = { userCreated: model.userSecrets, dns: { namespace: config.cluster.dns.namespace, labels: config.cluster.dns.podLabels } };
   }
   let total = 0;
   for (const dir of dirs) {

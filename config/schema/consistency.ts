@@ -1,20 +1,10 @@
 import { z } from 'zod';
-import { claimClashes, nameProblems, objectClaims, podPorts } from '../claims';
-import { gatewayOwnedSegments } from '../gateway-paths';
 import { quantityNanos } from '../../lib/quantity';
 import { RESERVED_NAMESPACES } from './common';
 import type { Config } from './object';
 import { calleeEnvName, GENERATED_ENV } from './microservices';
 
 type Path = (string | number)[];
-
-/** `services[1].name` → ['services', 1, 'name'] (a claim's field as a zod issue path). */
-function pathOf(field: string): Path {
-  return field
-    .replace(/ \(.*\)$/, '')
-    .split(/\.|(?=\[)/)
-    .map((part) => (part.startsWith('[') ? Number(part.slice(1, -1)) : part));
-}
 
 type GeneratedEnv = (typeof GENERATED_ENV)[number];
 
@@ -29,10 +19,11 @@ export function generatedEnvNames(s: Config['services'][number], usesEvents: boo
 }
 
 /**
- * Checks across sections, so that an accepted configuration yields objects that fit together: one
- * owner per object name, no route over a gateway path, no two listeners on one port in a pod, no
- * environment variable set twice, an autoscaler that can compute utilization, and no component in
- * a namespace Kubernetes itself uses.
+ * Checks across sections, so that an accepted configuration yields objects that fit together: no
+ * environment variable set twice, an autoscaler that can compute
+ * utilization, and no component in a namespace Kubernetes itself uses. Checks on derived names and
+ * ports (one owner per object name and gateway path, one listener per port) run on the resolved model
+ * (model/check.ts) once this schema has accepted the configuration.
  */
 export function checkConsistency(c: Config, ctx: z.core.$RefinementCtx<Config>): void {
   const issue = (path: Path, message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -49,27 +40,6 @@ export function checkConsistency(c: Config, ctx: z.core.$RefinementCtx<Config>):
     c.jenkins.deploy.namespaces?.forEach((n, i) => {
       if (!created.includes(n)) issue(['jenkins', 'deploy', 'namespaces', i], `"${n}" is not a namespace of this environment: the deploy identity's Role there would land in a namespace the manifests do not create (allowed: ${created.join(', ')})`);
     });
-  }
-
-  const claims = objectClaims(c);
-  for (const clash of claimClashes(claims)) {
-    issue(pathOf(clash.field), `names ${clash.what}, which ${clash.other} already names; choose another name for one of them`);
-  }
-  for (const problem of nameProblems(claims)) issue(pathOf(problem.field), problem.message);
-
-  const owned = gatewayOwnedSegments(c.auth.enabled);
-  c.services.forEach((s, i) => {
-    const path = owned.get(s.name);
-    if (path) issue(['services', i, 'name'], `"${s.name}" would route /${s.name}/ over the gateway's own ${path}; choose another name`);
-  });
-
-  for (const pod of podPorts(c)) {
-    const seen = new Map<number, string>();
-    for (const { field, port } of pod.ports) {
-      const first = seen.get(port);
-      if (first) issue(pathOf(field), `port ${port} is already ${first} in the same pod (${pod.kind} ${pod.name}): two listeners cannot share a port; choose another`);
-      else seen.set(port, field);
-    }
   }
 
   const eventUsers = new Set(c.events.enabled ? c.services.filter((s) => s.events.publishes.length + s.events.consumes.length > 0).map((s) => s.name) : []);

@@ -1,4 +1,5 @@
-import { HASH_SUFFIX_LENGTH, objectClaims, podPorts } from '../../config/claims';
+import { HASH_SUFFIX_LENGTH } from '../../model/claims';
+import { resolve } from '../../model/resolve';
 import { gatewayOwnedSegments } from '../../config/gateway-paths';
 import type { Config } from '../../config/schema';
 import { generatedEnvNames } from '../../config/schema/consistency';
@@ -8,14 +9,15 @@ import { allContainers, K8sObject, podSpecOf, workloads } from './manifests';
 const id = (kind: string, namespace: string | undefined, name: string) => `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
 
 /**
- * Where the registry of names, ports and paths (config/claims.ts, config/gateway-paths.ts,
+ * Where the registry of names, ports and paths (model/claims.ts, config/gateway-paths.ts,
  * GENERATED_ENV) and what the charts synthesized disagree. Empty when the registry is the truth:
  * every object claimed and every non-optional claim synthesized, every container port claimed for
  * its pod, every generated variable listed, every gateway location a route or a gateway-owned path.
  */
 export function registryMismatches(config: Config, objects: K8sObject[]): string[] {
   const problems: string[] = [];
-  const claims = objectClaims(config);
+  const model = resolve(config);
+  const claims = model.objects;
   const exact = new Set(claims.filter((c) => !c.prefix).flatMap((c) => c.kinds.map((k) => id(k, c.namespace, c.name))));
   const prefixes = claims.filter((c) => c.prefix);
   const synthesized = new Set(objects.map((o) => id(o.kind, o.metadata.namespace, o.metadata.name)));
@@ -23,7 +25,7 @@ export function registryMismatches(config: Config, objects: K8sObject[]): string
   for (const o of objects) {
     const { namespace, name } = o.metadata;
     const byPrefix = prefixes.some((c) => c.kinds.includes(o.kind) && c.namespace === namespace && name.startsWith(c.name) && name.length === c.name.length + HASH_SUFFIX_LENGTH);
-    if (!exact.has(id(o.kind, namespace, name)) && !byPrefix) problems.push(`not claimed in config/claims.ts: ${id(o.kind, namespace, name)}`);
+    if (!exact.has(id(o.kind, namespace, name)) && !byPrefix) problems.push(`not claimed in model/claims.ts: ${id(o.kind, namespace, name)}`);
   }
   for (const c of claims) {
     if (c.optional) continue;
@@ -34,12 +36,12 @@ export function registryMismatches(config: Config, objects: K8sObject[]): string
   }
 
   // Ports: every declared containerPort of a pod is one the registry lists for that pod.
-  const pods = new Map(podPorts(config).map((p) => [id(p.kind, p.namespace, p.name), new Set(p.ports.map((x) => x.port))]));
+  const pods = new Map(model.podPorts.map((p) => [id(p.kind, p.namespace, p.name), new Set(p.ports.map((x) => x.port))]));
   for (const w of workloads(objects)) {
     if (w.kind === 'Job') continue; // the event bus's Jobs listen on nothing
     const claimed = pods.get(id(w.kind, w.metadata.namespace, w.metadata.name));
     if (!claimed) {
-      problems.push(`no podPorts entry in config/claims.ts for ${id(w.kind, w.metadata.namespace, w.metadata.name)}`);
+      problems.push(`no podPorts entry in model/claims.ts for ${id(w.kind, w.metadata.namespace, w.metadata.name)}`);
       continue;
     }
     for (const c of allContainers(podSpecOf(w))) {

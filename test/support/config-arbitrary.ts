@@ -12,7 +12,7 @@ import type { ConfigInput } from '../../config/schema';
  * components derive with a suffix); everything else the schema must accept.
  */
 const RESERVED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
-/** Suffixes components add to their names (config/claims.ts); a service ending so could take one. */
+/** Suffixes components add to their names (model/claims.ts); a service ending so could take one. */
 const DERIVED_SUFFIXES = ['redis', 'nginx', 'bundle', 'headless', 'config', 'streams', 'smoke', 'discovery', 'rules', 'datasources', 'providers', 'dashboards', 'data', 'agent', 'agents', 'deploy'];
 
 /** A DNS-1035 label of `min`..`max` characters: a letter, then letters, digits and inner dashes. */

@@ -1,4 +1,5 @@
-import { ConfigError, parseConfig } from '../../config/load';
+import { ConfigError } from '../../config/load';
+import { parseConfig } from '../../model/load';
 
 /** Parse `input` as the file "bad.yaml" and return the ConfigError message; fails the test if the input is accepted. */
 export function configErrorFor(input: unknown): string {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { parseConfig } from '../../config/load';
+import { parseConfig } from '../../model/load';
 import type { Config, ConfigInput } from '../../config/schema';
 import { buildApp } from '../../synth/build-app';
 

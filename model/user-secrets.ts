@@ -1,12 +1,13 @@
 import type { UserCreatedObject } from '../lib/user-created';
-import type { Config } from './schema';
+import type { Components } from './resolve';
 
 /**
  * The Secrets this environment's pods reference but `dist/` never holds (credentials): the user
  * creates them, as the README shows. Derived from the configuration, so an environment that renames
  * a namespace or a Secret gets the validator's reference checks right too.
  */
-export function userCreatedSecrets(config: Config): UserCreatedObject[] {
+export function userCreatedSecrets(model: Components): UserCreatedObject[] {
+  const config = model.config;
   const ns = config.namespaces;
   const secret = (namespace: string, name: string, reason: string): UserCreatedObject => ({ kind: 'Secret', namespace, name, reason });
   const m = config.monitoring;

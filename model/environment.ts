@@ -1,0 +1,175 @@
+import type { Config } from '../config/schema';
+import type { Identity, Labels } from '../lib/labels';
+import type { UserCreatedObject } from '../lib/user-created';
+import type { Claim, PodPorts } from './claims';
+import type { NamespaceSpec } from './namespaces';
+
+/**
+ * The resolved environment: every fact derived from the validated configuration, computed once
+ * (model/resolve.ts) and read by the charts, the claim checks, the reports and the validator. A
+ * derived name, host, port or label set is spelled here and nowhere else.
+ */
+export interface EnvironmentModel {
+  /** The validated configuration the model was resolved from. */
+  readonly config: Config;
+  /** The namespaces the enabled components need, each with its Pod Security level. */
+  readonly namespaces: readonly NamespaceSpec[];
+  readonly services: readonly ServiceModel[];
+  readonly gateway: GatewayModel;
+  readonly auth: AuthModel;
+  readonly events: EventBusModel;
+  readonly prometheus: PrometheusModel;
+  readonly alertmanager: WithConfigMap;
+  readonly grafana: GrafanaModel;
+  readonly kubeStateMetrics: KubeStateMetricsModel;
+  readonly nodeExporter: Workload;
+  readonly jenkins: JenkinsModel;
+  /** Every object the charts create (kind, namespace, name) with the field that chose the name. */
+  readonly objects: readonly Claim[];
+  /** Every port each pod listens on, declared or loopback-only. */
+  readonly podPorts: readonly PodPorts[];
+  /** The Secrets pods reference that the user creates (credentials never go into dist/). */
+  readonly userSecrets: readonly UserCreatedObject[];
+}
+
+/** A component that runs pods: its name (workload and Service), where, its labels and its address. */
+export interface Workload {
+  /** Whether the component is generated in this configuration. */
+  readonly enabled: boolean;
+  /** The configuration field that chose the name, e.g. `gateway.name`. */
+  readonly field: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly identity: Identity;
+  /** Selector labels of its pods (stable: name and instance only). */
+  readonly pods: Labels;
+  /** `<name>.<namespace>.svc.<cluster domain>` */
+  readonly host: string;
+}
+
+/** A NetworkPolicy peer in another namespace. */
+export interface PodPeer {
+  readonly namespace: string;
+  readonly labels: Labels;
+}
+
+export interface ServiceModel {
+  readonly config: Config['services'][number];
+  readonly field: string;
+  readonly name: string;
+  readonly pods: Labels;
+  readonly host: string;
+  /** `http://<host>:<port>`: what a caller is given. */
+  readonly url: string;
+  /** Its Redis, named `<service>-redis` (present in the model even when the datastore is off). */
+  readonly datastore: { readonly name: string; readonly host: string };
+  /** Whether it publishes or consumes events on a deployed bus. */
+  readonly usesEvents: boolean;
+}
+
+/** One route of the gateway: `/<prefix>/…` to a Service. */
+export interface GatewayRoute {
+  /** URL prefix without slashes: requests to `/<prefix>/…` go to this route. */
+  readonly prefix: string;
+  /** Host name of the upstream Service (a fully qualified cluster DNS name: nginx's resolver has no search list). */
+  readonly host: string;
+  readonly port: number;
+  /** Set when the route needs a token: the auth service checks it first (`scope` unset: any valid token). */
+  readonly auth?: { readonly scope?: string };
+}
+
+/** The auth service as the gateway sees it. */
+export interface GatewayAuth {
+  readonly host: string;
+  readonly port: number;
+  /** Public path of the token endpoint on the gateway (config/schema/auth.ts AUTH_TOKEN_PATH). */
+  readonly tokenPath: string;
+  /** Token requests per second and client address, and the burst allowed above it. */
+  readonly tokenRatePerSecond: number;
+  readonly tokenBurst: number;
+}
+
+export interface GatewayModel extends Workload {
+  /** The ConfigMap holding nginx.conf. */
+  readonly nginxConfig: string;
+  readonly routes: readonly GatewayRoute[];
+  /** The auth service as nginx reaches it; undefined when auth is off. */
+  readonly auth?: GatewayAuth;
+  /**
+   * The DNS server nginx asks at request time. The cluster DNS Service by name by default: its IP
+   * differs between clusters (10.96.0.10 on kubeadm and kind, 10.43.0.10 on k3s, …), while the
+   * name is the same; nginx resolves it once at start through the pod's resolv.conf.
+   */
+  readonly resolver: string;
+}
+
+export interface AuthModel extends Workload {
+  /** The ConfigMap holding the service's bundle. */
+  readonly bundle: string;
+}
+
+export interface EventBusModel extends Workload {
+  /** Generated only when enabled and some service declares events (nobody else may connect). */
+  readonly deployed: boolean;
+  /** Services that declare events, in configuration order: the bus's clients. */
+  readonly clients: readonly Config['services'][number][];
+  readonly headless: string;
+  readonly configMap: string;
+  /** `nats://<host>:<client port>` */
+  readonly clientUrl: string;
+  /** `nats://<name>-<i>.<headless>.<namespace>.svc.<domain>:<cluster port>`, one per server. */
+  readonly routes: readonly string[];
+  /** The stream Job's ServiceAccount/NetworkPolicy name; its Job and ConfigMap add `-<hash>`. */
+  readonly streams: { readonly name: string; readonly identity: Identity };
+  /** The smoke Job's ServiceAccount/NetworkPolicy name; its Job adds `-<hash>`. */
+  readonly smoke: { readonly name: string; readonly identity: Identity };
+}
+
+export interface WithConfigMap extends Workload {
+  readonly configMap: string;
+}
+
+export interface PrometheusModel extends WithConfigMap {
+  readonly rules: string;
+  /** Role and RoleBinding in each namespace it discovers pods in. */
+  readonly discovery: string;
+  readonly clusterRole: string;
+  /** Prometheus as a NetworkPolicy peer, or nothing when monitoring is off. */
+  readonly scraper?: PodPeer;
+  /** `http://<host>:<port>` */
+  readonly url: string;
+}
+
+export interface GrafanaModel extends Workload {
+  readonly datasources: string;
+  readonly dashboardProviders: string;
+  readonly dashboards: string;
+  readonly data: string;
+}
+
+export interface KubeStateMetricsModel extends Workload {
+  readonly clusterRole: string;
+}
+
+/** The Jenkins UI/metrics Service as a scrape target. */
+export interface ScrapeTarget {
+  readonly service: string;
+  readonly namespace: string;
+  readonly port: number;
+  /** Ends in a slash: the prometheus plugin serves `/<path>/`; the bare path only redirects. */
+  readonly path: string;
+}
+
+export interface JenkinsModel extends WithConfigMap {
+  /** `http://<host>:<port>/` */
+  readonly url: string;
+  /** Build agents the kubernetes plugin starts; their Service (the inbound agent port) has the same name. */
+  readonly agent: { readonly name: string; readonly identity: Identity; readonly pods: Labels; readonly host: string; readonly tunnel: string };
+  /** The controller's Role and RoleBinding for running agents. */
+  readonly agentsRole: string;
+  /** The deploy identity: ServiceAccount, Role and RoleBinding in each deployed namespace. */
+  readonly deploy: string;
+  readonly deployNamespaces: readonly string[];
+  readonly deployClusterRole: string;
+  readonly scrapeTarget?: ScrapeTarget;
+}
