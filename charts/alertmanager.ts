@@ -1,9 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
+import type { EnvironmentModel } from '../model/environment';
 import { checksum } from '../constructs/checksum';
 import { appDeployment } from '../constructs/deployment';
-import { recommendedLabels, selectorLabels } from '../lib/labels';
+import { recommendedLabels } from '../lib/labels';
 import { AllowPolicy, dnsEgress, podPeer, tcp } from '../constructs/network';
 import { renderYaml } from '../constructs/prometheus-config';
 import { containerResources } from '../constructs/resources';
@@ -11,7 +12,6 @@ import { containerSecurityContext, podSecurityContext } from '../constructs/secu
 import { disruptionBudget, httpProbe, ownServiceAccount, singlePortService } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
 import { ALERTMANAGER_PORT_NAME } from './prometheus-config';
-import { alertmanagerIdentity, prometheusPods } from './selectors';
 
 export const ALERTMANAGER_CONFIG_DIR = '/etc/alertmanager/config';
 export const ALERTMANAGER_CONFIG_FILE = 'alertmanager.yml';
@@ -70,18 +70,19 @@ export function alertmanagerConfig(config: Config): AlertmanagerConfig {
  * pod is replaced; a changed configuration rolls the pod (config-checksum annotation).
  */
 export class AlertmanagerChart extends Chart {
-  constructor(scope: Construct, id: string, props: { config: Config }) {
-    const config = props.config;
+  constructor(scope: Construct, id: string, props: { model: EnvironmentModel }) {
+    const model = props.model;
+    const config = model.config;
     const am = config.monitoring.alertmanager;
     super(scope, id, { namespace: config.namespaces.monitoring, disableResourceNameHashes: true });
 
-    const labels = recommendedLabels(alertmanagerIdentity(config));
-    const selector = selectorLabels(alertmanagerIdentity(config));
+    const labels = recommendedLabels(model.alertmanager.identity);
+    const selector = model.alertmanager.pods;
     const text = renderYaml(alertmanagerConfig(config));
     const withReceiverSecret = am.receiver.type !== 'none';
 
     const configMap = new k8s.KubeConfigMap(this, 'config', {
-      metadata: { name: `${am.name}-config`, labels },
+      metadata: { name: model.alertmanager.configMap, labels },
       data: { [ALERTMANAGER_CONFIG_FILE]: text },
     });
     const sa = ownServiceAccount(this, am.name, labels);
@@ -139,7 +140,7 @@ export class AlertmanagerChart extends Chart {
       name: am.name,
       labels,
       podSelector: selector,
-      ingress: [{ from: [podPeer(prometheusPods(config))], ports: [tcp(am.port)] }],
+      ingress: [{ from: [podPeer(model.prometheus.pods)], ports: [tcp(am.port)] }],
       egress: withReceiverSecret
         ? [
             dnsEgress(config.cluster.dns),

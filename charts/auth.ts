@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
+import type { EnvironmentModel } from '../model/environment';
 import { checksum } from '../constructs/checksum';
 import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels } from '../lib/labels';
@@ -11,7 +12,6 @@ import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, sing
 import * as k8s from '../imports/k8s';
 import { AUTH_BUNDLE } from '../services/auth/generated/auth-bundle';
 import type { AuthSettings } from '../services/auth/src/config';
-import { authIdentity, authPods, gatewayPods, prometheusScraper } from './selectors';
 
 export const AUTH_BUNDLE_DIR = '/app';
 export const AUTH_BUNDLE_FILE = 'auth.js';
@@ -42,18 +42,19 @@ export function authSettings(config: Config): AuthSettings {
  * on the official Node image: no image to build. Its credentials come from user-created Secrets.
  */
 export class AuthChart extends Chart {
-  constructor(scope: Construct, id: string, props: { config: Config }) {
-    const config = props.config;
+  constructor(scope: Construct, id: string, props: { model: EnvironmentModel }) {
+    const model = props.model;
+    const config = model.config;
     const a = config.auth;
     super(scope, id, { namespace: config.namespaces.apps, disableResourceNameHashes: true });
 
-    const labels = recommendedLabels(authIdentity(config));
-    const selector = authPods(config);
+    const labels = recommendedLabels(model.auth.identity);
+    const selector = model.auth.pods;
     const settings = authSettings(config);
     const settingsJson = JSON.stringify(settings);
 
     const configMap = new k8s.KubeConfigMap(this, 'bundle', {
-      metadata: { name: `${a.name}-bundle`, labels },
+      metadata: { name: model.auth.bundle, labels },
       data: { [AUTH_BUNDLE_FILE]: AUTH_BUNDLE },
     });
     const sa = ownServiceAccount(this, a.name, labels);
@@ -108,13 +109,13 @@ export class AuthChart extends Chart {
     singlePortService(this, 'service', { name: a.name, labels, selector, portName: 'http', port: a.port });
     disruptionBudget(this, a.name, labels, selector);
 
-    const scraper = prometheusScraper(config);
+    const scraper = model.prometheus.scraper;
     new AllowPolicy(this, 'network-policy', {
       name: a.name,
       labels,
       podSelector: selector,
       ingress: [
-        { from: [podPeer(gatewayPods(config))], ports: [tcp(a.port)] },
+        { from: [podPeer(model.gateway.pods)], ports: [tcp(a.port)] },
         ...(scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(a.port)] }] : []),
       ],
       egress: [dnsEgress(config.cluster.dns)],

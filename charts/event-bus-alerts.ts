@@ -1,15 +1,11 @@
+import { eventBusSelector } from '../monitoring/event-bus-selector';
+import { eventBusDeployed } from '../model/events';
 import type { Config } from '../config/schema';
 import type { AlertRule } from '../constructs/prometheus-config';
-import { eventBusDeployed } from '../constructs/nats-config';
-import { JOBS } from './prometheus-config';
+
 
 /** JetStream file store use (of `max_file_store`) above which EventBusStorageHigh fires. */
 export const EVENT_BUS_STORAGE_RATIO = 0.8;
-
-/** The exporter's series of this bus, as the annotated-pods job labels them. */
-export function eventBusSelector(config: Config): string {
-  return `job="${JOBS.annotatedPods}", namespace="${config.namespaces.apps}", service="${config.events.name}"`;
-}
 
 /**
  * Alerts on the event bus, from prometheus-nats-exporter's series (-prefix=nats): `healthz` with

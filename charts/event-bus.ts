@@ -1,28 +1,17 @@
+import { eventServices } from '../model/events';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
+import type { EnvironmentModel } from '../model/environment';
 import { ADMIN_USER } from '../config/schema/events';
 import { definitionsHash, jetStreamFiles, STREAMS_SCRIPT } from '../constructs/jetstream-objects';
 import { Identity, recommendedLabels, selectorLabels } from '../lib/labels';
-import {
-  eventServices,
-  LAME_DUCK_GRACE_SECONDS,
-  LAME_DUCK_SECONDS,
-  NATS_CONFIG_DIR,
-  NATS_CONFIG_FILE,
-  NATS_PID_DIR,
-  NATS_STORE_DIR,
-  natsServerConfig,
-  natsSubject,
-  passwordEnv,
-  renderNatsConfig,
-} from '../constructs/nats-config';
+import { LAME_DUCK_GRACE_SECONDS, LAME_DUCK_SECONDS, NATS_CONFIG_DIR, NATS_CONFIG_FILE, NATS_PID_DIR, NATS_STORE_DIR, natsServerConfig, natsSubject, passwordEnv, renderNatsConfig } from '../constructs/nats-config';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
-import { microservicePods, natsClientUrl, natsIdentity, natsJobIdentity, prometheusScraper } from './selectors';
 
 const PORT_NAMES = { client: 'nats', cluster: 'cluster', monitor: 'monitor', metrics: 'metrics' } as const;
 const METRICS_PATH = '/metrics';
@@ -33,8 +22,8 @@ function secretEnv(config: Config, name: string, key: string): k8s.EnvVar {
 }
 
 /** The environment a NATS client needs: where, who, and the password from the Secret. */
-export function natsClientEnv(config: Config, user: string): k8s.EnvVar[] {
-  return [{ name: 'NATS_URL', value: natsClientUrl(config) }, { name: 'NATS_USER', value: user }, secretEnv(config, 'NATS_PASSWORD', user)];
+export function natsClientEnv(model: EnvironmentModel, user: string): k8s.EnvVar[] {
+  return [{ name: 'NATS_URL', value: model.events.clientUrl }, { name: 'NATS_USER', value: user }, secretEnv(model.config, 'NATS_PASSWORD', user)];
 }
 
 /**
@@ -45,16 +34,17 @@ export function natsClientEnv(config: Config, user: string): k8s.EnvVar[] {
  * same declarations (constructs/nats-config.ts).
  */
 export class EventBusChart extends Chart {
-  constructor(scope: Construct, id: string, props: { config: Config }) {
-    const config = props.config;
+  constructor(scope: Construct, id: string, props: { model: EnvironmentModel }) {
+    const model = props.model;
+    const config = model.config;
     super(scope, id, { namespace: config.namespaces.apps, disableResourceNameHashes: true });
     const e = config.events;
-    const identity = natsIdentity(config);
+    const identity = model.events.identity;
     const labels = recommendedLabels(identity);
     const selector = selectorLabels(identity);
     const clustered = e.replicas > 1;
-    const headlessName = `${e.name}-headless`;
-    const configMapName = `${e.name}-config`;
+    const headlessName = model.events.headless;
+    const configMapName = model.events.configMap;
     const sa = ownServiceAccount(this, e.name, labels);
 
     const natsConf = renderNatsConfig(natsServerConfig(config, headlessName));
@@ -173,14 +163,14 @@ export class EventBusChart extends Chart {
 
     disruptionBudget(this, e.name, labels, selector);
 
-    const jobs: Identity[] = [natsJobIdentity(config, 'streams'), ...(e.smoke.enabled && smokePair(config) ? [natsJobIdentity(config, 'smoke')] : [])];
-    const scraper = prometheusScraper(config);
+    const jobs: Identity[] = [model.events.streams.identity, ...(e.smoke.enabled && smokePair(config) ? [model.events.smoke.identity] : [])];
+    const scraper = model.prometheus.scraper;
     new AllowPolicy(this, 'network-policy', {
       name: e.name,
       labels,
       podSelector: selector,
       ingress: [
-        { from: [...eventServices(config).map((s) => podPeer(microservicePods(s))), ...jobs.map((j) => podPeer(selectorLabels(j)))], ports: [tcp(e.ports.client)] },
+        { from: [...model.services.filter((s) => s.usesEvents).map((s) => podPeer(s.pods)), ...jobs.map((j) => podPeer(selectorLabels(j)))], ports: [tcp(e.ports.client)] },
         ...(clustered ? [{ from: [podPeer(selector)], ports: [tcp(e.ports.cluster)] }] : []),
         ...(scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(e.ports.metrics)] }] : []),
       ],
@@ -190,11 +180,11 @@ export class EventBusChart extends Chart {
 
     const files = jetStreamFiles(config);
     new NatsBoxJob(this, 'streams', {
-      config,
-      identity: natsJobIdentity(config, 'streams'),
-      name: `${e.name}-streams-${definitionsHash(files)}`,
+      model,
+      identity: model.events.streams.identity,
+      name: `${model.events.streams.name}-${definitionsHash(files)}`,
       files,
-      env: [...natsClientEnv(config, ADMIN_USER), { name: 'DEFS', value: '/etc/nats-streams' }],
+      env: [...natsClientEnv(model, ADMIN_USER), { name: 'DEFS', value: '/etc/nats-streams' }],
       script: STREAMS_SCRIPT,
     });
 
@@ -202,7 +192,7 @@ export class EventBusChart extends Chart {
     if (e.smoke.enabled && pair) {
       const script = smokeScript();
       const env: k8s.EnvVar[] = [
-        { name: 'NATS_URL', value: natsClientUrl(config) },
+        { name: 'NATS_URL', value: model.events.clientUrl },
         { name: 'SUBJECT', value: natsSubject(config, pair.subject) },
         { name: 'PUB_USER', value: pair.publisher },
         secretEnv(config, 'PUB_PASSWORD', pair.publisher),
@@ -210,9 +200,9 @@ export class EventBusChart extends Chart {
         secretEnv(config, 'SUB_PASSWORD', pair.consumer),
       ];
       new NatsBoxJob(this, 'smoke', {
-        config,
-        identity: natsJobIdentity(config, 'smoke'),
-        name: `${e.name}-smoke-${definitionsHash({ script, env: JSON.stringify(env) })}`,
+        model,
+        identity: model.events.smoke.identity,
+        name: `${model.events.smoke.name}-${definitionsHash({ script, env: JSON.stringify(env) })}`,
         env,
         script,
       });
@@ -249,7 +239,7 @@ echo "$PUB_USER published to $SUBJECT and $SUB_USER received it"
 }
 
 interface NatsBoxJobProps {
-  readonly config: Config;
+  readonly model: EnvironmentModel;
   readonly identity: Identity;
   /** Named by a hash of what it applies: a new definition is a new Job, the same one is unchanged. */
   readonly name: string;
@@ -263,7 +253,8 @@ interface NatsBoxJobProps {
 class NatsBoxJob extends Construct {
   constructor(scope: Construct, id: string, props: NatsBoxJobProps) {
     super(scope, id);
-    const { config, identity } = props;
+    const { model, identity } = props;
+    const config = model.config;
     const e = config.events;
     const labels = recommendedLabels(identity);
     const sa = ownServiceAccount(this, identity.instance, labels);
@@ -306,7 +297,7 @@ class NatsBoxJob extends Construct {
       labels,
       podSelector: selectorLabels(identity),
       ingress: [],
-      egress: [dnsEgress(config.cluster.dns), { to: [podPeer(selectorLabels(natsIdentity(config)))], ports: [tcp(e.ports.client)] }],
+      egress: [dnsEgress(config.cluster.dns), { to: [podPeer(model.events.pods)], ports: [tcp(e.ports.client)] }],
     });
   }
 }

@@ -1,9 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Config } from '../config/schema';
-import { AUTH_TOKEN_PATH } from '../config/schema/auth';
+import type { EnvironmentModel } from '../model/environment';
 import { checksum } from '../constructs/checksum';
-import { GatewayAuth, gatewayNginxConfig, GatewayRoute, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
+import { gatewayNginxConfig, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
 import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels } from '../lib/labels';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
@@ -12,51 +11,21 @@ import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, spreadOverNodes, surgeRollout } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
-import { authPods, gatewayIdentity, gatewayPods, microservicePods, prometheusScraper, serviceHost } from './selectors';
 
 export const NGINX_CONFIG_DIR = '/etc/nginx/gateway';
 export const NGINX_CONFIG_FILE = 'nginx.conf';
 const WRITABLE_DIR = '/tmp';
 
-/** Routes from the service list: `/<service>/…` → `<service>.<namespace>.svc.<domain>:<port>`. */
-export function gatewayRoutes(config: Config): GatewayRoute[] {
-  return config.services.map((s) => ({
-    prefix: s.name,
-    host: serviceHost(config, s.name, config.namespaces.apps),
-    port: s.port,
-    ...(s.auth.required ? { auth: s.auth.scope !== undefined ? { scope: s.auth.scope } : {} } : {}),
-  }));
-}
-
-/** The auth service as the gateway's nginx sees it, or nothing when it is disabled. */
-export function gatewayAuth(config: Config): GatewayAuth | undefined {
-  if (!config.auth.enabled) return undefined;
-  return {
-    host: serviceHost(config, config.auth.name, config.namespaces.apps),
-    port: config.auth.port,
-    tokenPath: AUTH_TOKEN_PATH,
-    tokenRatePerSecond: config.gateway.tokenRateLimit.perSecond,
-    tokenBurst: config.gateway.tokenRateLimit.burst,
-  };
-}
-
-/**
- * The DNS server nginx asks at request time. The cluster DNS Service by name by default: its IP
- * differs between clusters (10.96.0.10 on kubeadm and kind, 10.43.0.10 on k3s, …), while the
- * name is the same; nginx resolves it once at start through the pod's resolv.conf.
- */
-export function gatewayResolver(config: Config): string {
-  return config.gateway.resolver ?? serviceHost(config, config.cluster.dns.service, config.cluster.dns.namespace);
-}
-
-export function gatewayNginx(config: Config): NginxDirective[] {
+/** nginx.conf of the gateway: routes, the auth check and the resolver come from the model. */
+export function gatewayNginx(model: EnvironmentModel): NginxDirective[] {
+  const config = model.config;
   return gatewayNginxConfig({
-    routes: gatewayRoutes(config),
+    routes: model.gateway.routes,
     listenPort: config.gateway.port,
     statusPort: config.gateway.statusPort,
     writableDir: WRITABLE_DIR,
-    resolver: gatewayResolver(config),
-    auth: gatewayAuth(config),
+    resolver: model.gateway.resolver,
+    auth: model.gateway.auth,
   });
 }
 
@@ -65,17 +34,18 @@ export function gatewayNginx(config: Config): NginxDirective[] {
  * service through Kubernetes DNS; an exporter sidecar turns stub_status into Prometheus metrics.
  */
 export class GatewayChart extends Chart {
-  constructor(scope: Construct, id: string, props: { config: Config }) {
-    const config = props.config;
+  constructor(scope: Construct, id: string, props: { model: EnvironmentModel }) {
+    const model = props.model;
+    const config = model.config;
     const gw = config.gateway;
     super(scope, id, { namespace: config.namespaces.apps, disableResourceNameHashes: true });
 
-    const labels = recommendedLabels(gatewayIdentity(config));
-    const selector = gatewayPods(config);
-    const nginxConf = renderNginx(gatewayNginx(config));
+    const labels = recommendedLabels(model.gateway.identity);
+    const selector = model.gateway.pods;
+    const nginxConf = renderNginx(gatewayNginx(model));
 
     const configMap = new k8s.KubeConfigMap(this, 'config', {
-      metadata: { name: `${gw.name}-nginx`, labels },
+      metadata: { name: model.gateway.nginxConfig, labels },
       data: { [NGINX_CONFIG_FILE]: nginxConf },
     });
     const sa = ownServiceAccount(this, gw.name, labels);
@@ -170,7 +140,7 @@ export class GatewayChart extends Chart {
       });
     }
 
-    const scraper = prometheusScraper(config);
+    const scraper = model.prometheus.scraper;
     new AllowPolicy(this, 'network-policy', {
       name: gw.name,
       labels,
@@ -182,8 +152,8 @@ export class GatewayChart extends Chart {
       ],
       egress: [
         dnsEgress(config.cluster.dns),
-        ...config.services.map((s) => ({ to: [podPeer(microservicePods(s))], ports: [tcp(s.port)] })),
-        ...(config.auth.enabled ? [{ to: [podPeer(authPods(config))], ports: [tcp(config.auth.port)] }] : []),
+        ...model.services.map((s) => ({ to: [podPeer(s.pods)], ports: [tcp(s.config.port)] })),
+        ...(config.auth.enabled ? [{ to: [podPeer(model.auth.pods)], ports: [tcp(config.auth.port)] }] : []),
       ],
     });
   }

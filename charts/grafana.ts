@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { Config } from '../config/schema';
+import type { EnvironmentModel } from '../model/environment';
 import { checksum } from '../constructs/checksum';
 import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels } from '../lib/labels';
@@ -12,7 +13,6 @@ import { disruptionBudget, httpProbe, ownServiceAccount, singlePortService, surg
 import * as k8s from '../imports/k8s';
 import { GrafanaDashboard, grafanaDashboards } from '../monitoring/dashboards';
 import { DASHBOARDS_DIR, dashboardProviderProvisioning, datasourceProvisioning } from '../monitoring/grafana-provisioning';
-import { grafanaIdentity, grafanaPods, prometheusPods } from './selectors';
 
 /** Grafana's writable state (sqlite database, plugins, sessions): an emptyDir, or a volume with persistence on. */
 export const DATA_DIR = '/var/lib/grafana';
@@ -68,26 +68,27 @@ function grafanaEnv(config: Config): k8s.EnvVar[] {
  * admin login from a Secret the user creates, stateless unless persistence is switched on.
  */
 export class GrafanaChart extends Chart {
-  constructor(scope: Construct, id: string, props: { config: Config }) {
-    const config = props.config;
+  constructor(scope: Construct, id: string, props: { model: EnvironmentModel }) {
+    const model = props.model;
+    const config = model.config;
     const g = config.monitoring.grafana;
     super(scope, id, { namespace: config.namespaces.monitoring, disableResourceNameHashes: true });
 
-    const labels = recommendedLabels(grafanaIdentity(config));
-    const selector = grafanaPods(config);
+    const labels = recommendedLabels(model.grafana.identity);
+    const selector = model.grafana.pods;
 
-    const datasourcesYaml = stringify(datasourceProvisioning(config));
+    const datasourcesYaml = stringify(datasourceProvisioning(model));
     const providersYaml = stringify(dashboardProviderProvisioning(config));
     const datasources = new k8s.KubeConfigMap(this, 'datasources', {
-      metadata: { name: `${g.name}-datasources`, labels },
+      metadata: { name: model.grafana.datasources, labels },
       data: { 'datasources.yaml': datasourcesYaml },
     });
     const providers = new k8s.KubeConfigMap(this, 'dashboard-providers', {
-      metadata: { name: `${g.name}-dashboard-providers`, labels },
+      metadata: { name: model.grafana.dashboardProviders, labels },
       data: { 'dashboards.yaml': providersYaml },
     });
     const dashboards = new k8s.KubeConfigMap(this, 'dashboards', {
-      metadata: { name: `${g.name}-dashboards`, labels },
+      metadata: { name: model.grafana.dashboards, labels },
       data: dashboardFiles(grafanaDashboards(config)),
     });
 
@@ -96,7 +97,7 @@ export class GrafanaChart extends Chart {
     let dataVolume: k8s.Volume;
     if (g.persistence.enabled) {
       const claim = new k8s.KubePersistentVolumeClaim(this, 'data', {
-        metadata: { name: `${g.name}-data`, labels },
+        metadata: { name: model.grafana.data, labels },
         spec: {
           accessModes: ['ReadWriteOnce'],
           ...(g.persistence.storageClassName ? { storageClassName: g.persistence.storageClassName } : {}),
@@ -182,7 +183,7 @@ export class GrafanaChart extends Chart {
       ingress: [{ ports: [tcp(g.port)] }],
       egress: [
         dnsEgress(config.cluster.dns),
-        { to: [namespacedPodPeer(config.namespaces.monitoring, prometheusPods(config))], ports: [tcp(config.monitoring.prometheus.port)] },
+        { to: [namespacedPodPeer(config.namespaces.monitoring, model.prometheus.pods)], ports: [tcp(config.monitoring.prometheus.port)] },
       ],
     });
   }

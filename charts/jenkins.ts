@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import type { EnvironmentModel } from '../model/environment';
 import type { Config } from '../config/schema';
 import { checksum } from '../constructs/checksum';
 import { deployPermissions, isClusterScoped, ManagedObject, PolicyRule } from '../constructs/deploy-rbac';
@@ -14,7 +15,6 @@ import { httpProbe, singlePortService } from '../constructs/workload';
 import { SingleInstanceStatefulSet } from '../constructs/single-instance-statefulset';
 import * as k8s from '../imports/k8s';
 import { outputDirFor } from '../config/load';
-import { jenkinsAgentIdentity, jenkinsAgentPods, jenkinsIdentity, jenkinsPods, prometheusScraper, serviceHost } from './selectors';
 
 export const CASC_FILE = 'jenkins.yaml';
 export const PLUGINS_FILE = 'plugins.txt';
@@ -64,7 +64,7 @@ export const CONTROLLER_RULES: PolicyRule[] = [
 ];
 
 export interface JenkinsChartProps {
-  readonly config: Config;
+  readonly model: EnvironmentModel;
   /** Every object the other charts synthesize: the deploy identity may apply exactly these kinds. */
   readonly managed: readonly ManagedObject[];
 }
@@ -88,26 +88,27 @@ export class JenkinsChart extends Chart {
   private model?: DeployModel;
 
   constructor(scope: Construct, id: string, props: JenkinsChartProps) {
-    const config = props.config;
+    const model = props.model;
+    const config = model.config;
     const ci = config.namespaces.ci;
     super(scope, id, { namespace: ci, disableResourceNameHashes: true });
     this.config = config;
     this.managed = props.managed;
     const j = config.jenkins;
-    const labels = recommendedLabels(jenkinsIdentity(config));
-    const selector = jenkinsPods(config);
-    const agentLabels = recommendedLabels(jenkinsAgentIdentity(config));
-    const deployName = `${j.name}-deploy`;
-    const agentServiceName = `${j.name}-agent`;
+    const labels = recommendedLabels(model.jenkins.identity);
+    const selector = model.jenkins.pods;
+    const agentLabels = recommendedLabels(model.jenkins.agent.identity);
+    const deployName = model.jenkins.deploy;
+    const agentServiceName = model.jenkins.agent.name;
 
     new DefaultDenyPolicy(this, 'default-deny', { namespace: ci, partOf: config.partOf });
 
     // --- identities -------------------------------------------------------------------------
     const controllerSa = new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name: j.name, labels } });
-    const controllerRole = new k8s.KubeRole(this, 'agents-role', { metadata: { name: `${j.name}-agents`, labels }, rules: CONTROLLER_RULES.map(toK8sRule) });
+    const controllerRole = new k8s.KubeRole(this, 'agents-role', { metadata: { name: model.jenkins.agentsRole, labels }, rules: CONTROLLER_RULES.map(toK8sRule) });
     this.ownRules.set(controllerRole, CONTROLLER_RULES);
     new k8s.KubeRoleBinding(this, 'agents-role-binding', {
-      metadata: { name: `${j.name}-agents`, labels },
+      metadata: { name: model.jenkins.agentsRole, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: controllerRole.name },
       subjects: [{ kind: 'ServiceAccount', name: controllerSa.name, namespace: ci }],
     });
@@ -133,11 +134,11 @@ export class JenkinsChart extends Chart {
     if (this.managed.some(isClusterScoped)) {
       // Cluster-wide names must not collide with another installation in another namespace.
       const clusterRole = new k8s.KubeClusterRole(this, 'deploy-cluster-role', {
-        metadata: { name: `${ci}-${deployName}`, labels: deployLabels },
+        metadata: { name: model.jenkins.deployClusterRole, labels: deployLabels },
         rules: Lazy.any({ produce: () => this.deployModel().cluster.map(toK8sRule) }),
       });
       const clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'deploy-cluster-role-binding', {
-        metadata: { name: `${ci}-${deployName}`, labels: deployLabels },
+        metadata: { name: model.jenkins.deployClusterRole, labels: deployLabels },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole.name },
         subjects: [deploySubject],
       });
@@ -149,11 +150,11 @@ export class JenkinsChart extends Chart {
     const service = singlePortService(this, 'service', { name: j.name, labels, selector, portName: 'http', port: j.port });
     // Its own Service: agents reach the tunnel port by a stable name, and the UI Service can be
     // exposed (NodePort, Ingress) without exposing the agent port with it.
-    const agentService = singlePortService(this, 'agent-service', { name: agentServiceName, labels, selector, portName: 'agent', port: j.agentPort });
+    singlePortService(this, 'agent-service', { name: agentServiceName, labels, selector, portName: 'agent', port: j.agentPort });
 
     // --- configuration ----------------------------------------------------------------------
     const deploy = deployIdentity(config);
-    const jenkinsUrl = `http://${serviceHost(config, service.name, ci)}:${j.port}/`;
+    const jenkinsUrl = model.jenkins.url;
     const agentPodYaml = stringify(
       agentPodManifest({ agent: j.agent, imagePullPolicy: config.imagePullPolicy, labels: agentLabels, serviceAccountName: deploySa.name }),
       { lineWidth: 0 },
@@ -161,7 +162,7 @@ export class JenkinsChart extends Chart {
     this.casc = jenkinsCasc({
       systemMessage: `${config.partOf} CI/CD: configured as code from this repository; changes made in the UI are lost on restart.`,
       jenkinsUrl,
-      jenkinsTunnel: `${serviceHost(config, agentService.name, ci)}:${j.agentPort}`,
+      jenkinsTunnel: model.jenkins.agent.tunnel,
       agentPort: j.agentPort,
       namespace: ci,
       cloudName: 'kubernetes',
@@ -188,10 +189,10 @@ export class JenkinsChart extends Chart {
     const cascYaml = Lazy.any({ produce: () => renderCasc(this.casc) });
     const pluginsTxt = `${j.plugins.join('\n')}\n`;
     new k8s.KubeConfigMap(this, 'config', {
-      metadata: { name: `${j.name}-config`, labels },
+      metadata: { name: model.jenkins.configMap, labels },
       data: { [CASC_FILE]: cascYaml, [PLUGINS_FILE]: pluginsTxt },
     });
-    const configMapName = `${j.name}-config`;
+    const configMapName = model.jenkins.configMap;
 
     // --- controller -------------------------------------------------------------------------
     const runAs = { user: j.runAsUser, group: j.runAsGroup };
@@ -205,7 +206,7 @@ export class JenkinsChart extends Chart {
     ].join(' ');
     new SingleInstanceStatefulSet(this, 'statefulset', {
       name: j.name,
-      identity: jenkinsIdentity(config),
+      identity: model.jenkins.identity,
       serviceName: service.name,
       pod: {
         metadata: {
@@ -306,13 +307,13 @@ export class JenkinsChart extends Chart {
     });
 
     // --- network ----------------------------------------------------------------------------
-    const scraper = prometheusScraper(config);
+    const scraper = model.prometheus.scraper;
     // The API server is not a pod: its address (often a node or cloud IP behind the `kubernetes`
     // Service's DNAT) cannot be named by pod/namespace selectors, only by port.
     const apiServer: k8s.NetworkPolicyEgressRule = { ports: [tcp(443), tcp(6443)] };
     // Plugin downloads (init container), Git polling and checkout, npm registry: HTTPS anywhere.
     const https: k8s.NetworkPolicyEgressRule = { ports: [tcp(443)] };
-    const agents = jenkinsAgentPods(config);
+    const agents = model.jenkins.agent.pods;
     new AllowPolicy(this, 'network-policy', {
       name: j.name,
       labels,

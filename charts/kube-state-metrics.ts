@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Config } from '../config/schema';
+import type { EnvironmentModel } from '../model/environment';
 import type { KsmResource } from '../config/schema/monitoring';
 import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels, selectorLabels } from '../lib/labels';
@@ -12,7 +12,6 @@ import { httpProbe, singlePortService } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
 import { METRICS_PORT_NAME } from './prometheus-config';
 import { API_SERVER_PORTS } from './prometheus';
-import { kubeStateMetricsIdentity, prometheusPods } from './selectors';
 
 /** API group and resource of each kube-state-metrics `--resources` name (list/watch is all it needs). */
 export const KSM_API: Record<KsmResource, { apiGroup: string; resource: string }> = {
@@ -44,13 +43,14 @@ export function ksmRbacRules(resources: readonly KsmResource[]): ReadRule[] {
 
 /** kube-state-metrics: Kubernetes object state (deployments, pods, HPAs, nodes …) as metrics. */
 export class KubeStateMetricsChart extends Chart {
-  constructor(scope: Construct, id: string, props: { config: Config }) {
-    const config = props.config;
+  constructor(scope: Construct, id: string, props: { model: EnvironmentModel }) {
+    const model = props.model;
+    const config = model.config;
     const ksm = config.monitoring.kubeStateMetrics;
     const namespace = config.namespaces.monitoring;
     super(scope, id, { namespace, disableResourceNameHashes: true });
 
-    const identity = kubeStateMetricsIdentity(config);
+    const identity = model.kubeStateMetrics.identity;
     const labels = recommendedLabels(identity);
     const selector = selectorLabels(identity);
     const resources = [...new Set(ksm.resourcesToExport)].sort();
@@ -60,7 +60,7 @@ export class KubeStateMetricsChart extends Chart {
       // It lists and watches the API server with this token.
       automountServiceAccountToken: true,
     });
-    clusterReadAccess(this, 'read', { name: `${namespace}-${ksm.name}`, labels, serviceAccount: sa.name, namespace, rules: ksmRbacRules(resources) });
+    clusterReadAccess(this, 'read', { name: model.kubeStateMetrics.clusterRole, labels, serviceAccount: sa.name, namespace, rules: ksmRbacRules(resources) });
 
     appDeployment(this, 'deployment', {
       name: ksm.name,
@@ -101,7 +101,7 @@ export class KubeStateMetricsChart extends Chart {
       name: ksm.name,
       labels,
       podSelector: selector,
-      ingress: [{ from: [podPeer(prometheusPods(config))], ports: [tcp(ksm.port)] }],
+      ingress: [{ from: [podPeer(model.prometheus.pods)], ports: [tcp(ksm.port)] }],
       // The API server is reached by its Service IP (no DNS); see prometheus.ts on why any destination.
       egress: [{ ports: API_SERVER_PORTS.map(tcp) }],
     });

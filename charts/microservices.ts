@@ -1,11 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Config } from '../config/schema';
+import type { EnvironmentModel } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
 import { DefaultDenyPolicy } from '../constructs/network';
-import { eventServices } from '../constructs/nats-config';
+
 import { natsClientEnv } from './event-bus';
-import { gatewayPods, microservicePods, natsPods, prometheusScraper, serviceHost } from './selectors';
 
 /**
  * The microservices (news, webtoon, payment, … one per config entry), each with its own
@@ -14,19 +13,20 @@ import { gatewayPods, microservicePods, natsPods, prometheusScraper, serviceHost
 export class MicroservicesChart extends Chart {
   readonly services: Microservice[];
 
-  constructor(scope: Construct, id: string, props: { config: Config }) {
-    const config = props.config;
+  constructor(scope: Construct, id: string, props: { model: EnvironmentModel }) {
+    const model = props.model;
+    const config = model.config;
     super(scope, id, { namespace: config.namespaces.apps, disableResourceNameHashes: true });
 
     new DefaultDenyPolicy(this, 'default-deny', { namespace: config.namespaces.apps, partOf: config.partOf });
 
-    const byName = new Map(config.services.map((s) => [s.name, s]));
+    const byName = new Map(model.services.map((s) => [s.name, s]));
     const endpoint = (name: string) => {
       const callee = byName.get(name)!;
-      return { name, url: `http://${serviceHost(config, name, config.namespaces.apps)}:${callee.port}`, pods: microservicePods(callee), port: callee.port };
+      return { name, url: callee.url, pods: callee.pods, port: callee.config.port };
     };
-    this.services = config.services.map(
-      (service) =>
+    this.services = model.services.map(
+      ({ config: service, usesEvents }) =>
         new Microservice(this, service.name, {
           service,
           namespace: config.namespaces.apps,
@@ -34,12 +34,12 @@ export class MicroservicesChart extends Chart {
           imagePullPolicy: config.imagePullPolicy,
           clusterDomain: config.cluster.domain,
           dns: config.cluster.dns,
-          clients: gatewayPods(config),
-          scraper: prometheusScraper(config),
+          clients: model.gateway.pods,
+          scraper: model.prometheus.scraper,
           callees: service.calls.map(endpoint),
-          callers: config.services.filter((s) => s.calls.includes(service.name)).map(microservicePods),
-          events: eventServices(config).includes(service)
-            ? { env: natsClientEnv(config, service.name), pods: natsPods(config), port: config.events.ports.client }
+          callers: model.services.filter((s) => s.config.calls.includes(service.name)).map((s) => s.pods),
+          events: usesEvents
+            ? { env: natsClientEnv(model, service.name), pods: model.events.pods, port: config.events.ports.client }
             : undefined,
         }),
     );

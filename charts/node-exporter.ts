@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Config } from '../config/schema';
+import type { EnvironmentModel } from '../model/environment';
 import { recommendedLabels, selectorLabels } from '../lib/labels';
 import { AllowPolicy, DefaultDenyPolicy, namespacedPodPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
@@ -8,7 +8,6 @@ import { containerSecurityContext, podSecurityContext } from '../constructs/secu
 import { httpProbe, ownServiceAccount } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
 import { METRICS_PORT_NAME } from './prometheus-config';
-import { nodeExporterIdentity, prometheusScraper } from './selectors';
 
 /** Where the host's filesystems appear inside the container (all read-only). */
 export const HOST_MOUNTS = [
@@ -34,13 +33,14 @@ export const CONTROL_PLANE_TOLERATIONS: k8s.Toleration[] = [
  * escalation, read-only root filesystem, read-only host mounts, no API token.
  */
 export class NodeExporterChart extends Chart {
-  constructor(scope: Construct, id: string, props: { config: Config }) {
-    const config = props.config;
+  constructor(scope: Construct, id: string, props: { model: EnvironmentModel }) {
+    const model = props.model;
+    const config = model.config;
     const ne = config.monitoring.nodeExporter;
     const namespace = config.namespaces.nodeMonitoring;
     super(scope, id, { namespace, disableResourceNameHashes: true });
 
-    const identity = nodeExporterIdentity(config);
+    const identity = model.nodeExporter.identity;
     const labels = recommendedLabels(identity);
     const selector = selectorLabels(identity);
 
@@ -106,7 +106,7 @@ export class NodeExporterChart extends Chart {
 
     // Most CNIs do not apply NetworkPolicies to host-network pods; this states the intended
     // flows for those that do: Prometheus in, nothing out.
-    const scraper = prometheusScraper(config);
+    const scraper = model.prometheus.scraper;
     new AllowPolicy(this, 'network-policy', {
       name: ne.name,
       labels,

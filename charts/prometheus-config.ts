@@ -1,6 +1,8 @@
 import type { Exporter } from '../monitoring/metric-catalog';
+import { JOBS } from '../model/scrape-jobs';
+import type { EnvironmentModel } from '../model/environment';
 import type { Config } from '../config/schema';
-import { Labels, selectorLabels } from '../lib/labels';
+import { Labels } from '../lib/labels';
 import {
   copyLabel,
   KubernetesSdConfig,
@@ -10,7 +12,6 @@ import {
   RelabelConfig,
   ScrapeConfig,
 } from '../constructs/prometheus-config';
-import { alertmanagerIdentity, jenkinsScrapeTarget, kubeStateMetricsIdentity, nodeExporterIdentity, serviceHost } from './selectors';
 
 /** Where the Prometheus container finds its configuration and rule files. */
 export const PROMETHEUS_CONFIG_DIR = '/etc/prometheus/config';
@@ -27,17 +28,7 @@ export const SA_CA_FILE = `${SA_DIR}/ca.crt`;
 export const METRICS_PORT_NAME = 'http-metrics';
 export const ALERTMANAGER_PORT_NAME = 'http-web';
 
-/** Scrape job names: alert rules and Grafana dashboards select series by these. */
-export const JOBS = {
-  prometheus: 'prometheus',
-  alertmanager: 'alertmanager',
-  annotatedPods: 'kubernetes-pods',
-  kubelet: 'kubelet',
-  cadvisor: 'cadvisor',
-  nodeExporter: 'node-exporter',
-  kubeStateMetrics: 'kube-state-metrics',
-  jenkins: 'jenkins',
-} as const;
+export { JOBS };
 
 /**
  * Which jobs collect each exporter of the metric catalogue (monitoring/metric-catalog.ts), so a
@@ -159,10 +150,11 @@ function kubeletJob(config: Config, jobName: string, path: string, keep: string[
 }
 
 /** prometheus.yml, as data. */
-export function prometheusConfig(config: Config): PrometheusConfig {
+export function prometheusConfig(model: EnvironmentModel): PrometheusConfig {
+  const config = model.config;
   const m = config.monitoring;
   const ns = config.namespaces;
-  const alertmanagerPods = selectorLabels(alertmanagerIdentity(config));
+  const alertmanagerPods = model.alertmanager.pods;
 
   const jobs: ScrapeConfig[] = [
     { job_name: JOBS.prometheus, static_configs: [{ targets: [`localhost:${m.prometheus.port}`] }] },
@@ -170,21 +162,21 @@ export function prometheusConfig(config: Config): PrometheusConfig {
     annotatedPodsJob(config),
     kubeletJob(config, JOBS.kubelet, '/metrics', KUBELET_KEEP),
     kubeletJob(config, JOBS.cadvisor, '/metrics/cadvisor', CADVISOR_KEEP),
-    componentJob(JOBS.nodeExporter, ns.nodeMonitoring, selectorLabels(nodeExporterIdentity(config)), METRICS_PORT_NAME, {}, [
+    componentJob(JOBS.nodeExporter, ns.nodeMonitoring, model.nodeExporter.pods, METRICS_PORT_NAME, {}, [
       // One node-exporter per node: name the target after its node, not its host-network IP.
       copyLabel('__meta_kubernetes_pod_node_name', 'instance'),
       copyLabel('__meta_kubernetes_pod_node_name', 'node'),
     ]),
     // honor_labels: kube-state-metrics' series carry the namespace/pod of the object they describe,
     // which must not be overwritten by the exporter's own; so no pod target labels are added here.
-    componentJob(JOBS.kubeStateMetrics, ns.monitoring, selectorLabels(kubeStateMetricsIdentity(config)), METRICS_PORT_NAME, { honor_labels: true }, []),
+    componentJob(JOBS.kubeStateMetrics, ns.monitoring, model.kubeStateMetrics.pods, METRICS_PORT_NAME, { honor_labels: true }, []),
   ];
-  const jenkinsTarget = jenkinsScrapeTarget(config);
+  const jenkinsTarget = model.jenkins.scrapeTarget;
   if (jenkinsTarget) {
     jobs.push({
       job_name: JOBS.jenkins,
       metrics_path: jenkinsTarget.path,
-      static_configs: [{ targets: [`${serviceHost(config, jenkinsTarget.service, jenkinsTarget.namespace)}:${jenkinsTarget.port}`] }],
+      static_configs: [{ targets: [jenkinsTarget.address] }],
     });
   }
 

@@ -1,9 +1,10 @@
+import { eventBusDeployed } from '../model/events';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Config } from '../config/schema';
-import { recommendedLabels, selectorLabels } from '../lib/labels';
+import type { EnvironmentModel } from '../model/environment';
+import { recommendedLabels } from '../lib/labels';
 import { AllowPolicy, DefaultDenyPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
-import { eventBusDeployed } from '../constructs/nats-config';
+
 import { renderYaml } from '../constructs/prometheus-config';
 import { clusterReadAccess, namespaceReadAccess } from '../constructs/rbac';
 import { containerResources } from '../constructs/resources';
@@ -19,7 +20,6 @@ import {
   PROMETHEUS_RULES_DIR,
   prometheusConfig,
 } from './prometheus-config';
-import { alertmanagerIdentity, grafanaPods, kubeStateMetricsIdentity, prometheusIdentity, prometheusPods } from './selectors';
 
 const DATA_DIR = '/prometheus';
 /** Ports on which Prometheus reaches the Kubernetes API (Service port, then the real apiserver port after DNAT) and kubelets. */
@@ -27,7 +27,8 @@ export const API_SERVER_PORTS = [443, 6443];
 export const KUBELET_PORT = 10250;
 
 /** Egress rules of Prometheus: exactly the scrape targets, the API server, the kubelets and DNS. */
-export function prometheusEgress(config: Config): k8s.NetworkPolicyEgressRule[] {
+export function prometheusEgress(model: EnvironmentModel): k8s.NetworkPolicyEgressRule[] {
+  const config = model.config;
   const ns = config.namespaces;
   const m = config.monitoring;
   const inNamespace = (namespace: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
@@ -48,8 +49,8 @@ export function prometheusEgress(config: Config): k8s.NetworkPolicyEgressRule[] 
     // Annotated pods in the apps namespace, on the metrics ports they declare.
     { to: [inNamespace(ns.apps)], ports: appPorts.map(tcp) },
     ...(config.jenkins.enabled ? [{ to: [inNamespace(ns.ci)], ports: [tcp(config.jenkins.port)] }] : []),
-    { to: [podPeer(selectorLabels(alertmanagerIdentity(config)))], ports: [tcp(m.alertmanager.port)] },
-    { to: [podPeer(selectorLabels(kubeStateMetricsIdentity(config)))], ports: [tcp(m.kubeStateMetrics.port)] },
+    { to: [podPeer(model.alertmanager.pods)], ports: [tcp(m.alertmanager.port)] },
+    { to: [podPeer(model.kubeStateMetrics.pods)], ports: [tcp(m.kubeStateMetrics.port)] },
   ];
 }
 
@@ -59,15 +60,16 @@ export function prometheusEgress(config: Config): k8s.NetworkPolicyEgressRule[] 
  * sidecar that makes it reload them when the ConfigMaps change.
  */
 export class PrometheusChart extends Chart {
-  constructor(scope: Construct, id: string, props: { config: Config }) {
-    const config = props.config;
+  constructor(scope: Construct, id: string, props: { model: EnvironmentModel }) {
+    const model = props.model;
+    const config = model.config;
     const p = config.monitoring.prometheus;
     const namespace = config.namespaces.monitoring;
     super(scope, id, { namespace, disableResourceNameHashes: true });
 
-    const identity = prometheusIdentity(config);
+    const identity = model.prometheus.identity;
     const labels = recommendedLabels(identity);
-    const selector = prometheusPods(config);
+    const selector = model.prometheus.pods;
 
     // The monitoring namespace: nothing flows unless a policy below (or Grafana's) allows it.
     new DefaultDenyPolicy(this, 'default-deny', { namespace, partOf: config.partOf });
@@ -79,7 +81,7 @@ export class PrometheusChart extends Chart {
     });
     // Cluster-scoped discovery: nodes (kubelet and cAdvisor targets) and the kubelet's metrics.
     clusterReadAccess(this, 'discovery', {
-      name: `${namespace}-${p.name}`,
+      name: model.prometheus.clusterRole,
       labels,
       serviceAccount: sa.name,
       namespace,
@@ -91,7 +93,7 @@ export class PrometheusChart extends Chart {
     // Pod discovery only in the namespaces it scrapes pods in.
     for (const target of [...new Set([config.namespaces.apps, namespace, config.namespaces.nodeMonitoring])]) {
       namespaceReadAccess(this, `pods-${target}`, {
-        name: `${p.name}-discovery`,
+        name: model.prometheus.discovery,
         namespace: target,
         labels,
         serviceAccount: sa.name,
@@ -100,14 +102,14 @@ export class PrometheusChart extends Chart {
       });
     }
 
-    const configText = renderYaml(prometheusConfig(config));
+    const configText = renderYaml(prometheusConfig(model));
     const rulesText = renderYaml(alertRuleFile(config));
     const configMap = new k8s.KubeConfigMap(this, 'config', {
-      metadata: { name: `${p.name}-config`, labels },
+      metadata: { name: model.prometheus.configMap, labels },
       data: { [PROMETHEUS_CONFIG_FILE]: configText },
     });
     const rulesMap = new k8s.KubeConfigMap(this, 'rules', {
-      metadata: { name: `${p.name}-rules`, labels },
+      metadata: { name: model.prometheus.rules, labels },
       data: { [ALERT_RULES_FILE]: rulesText },
     });
 
@@ -195,8 +197,8 @@ export class PrometheusChart extends Chart {
       name: p.name,
       labels,
       podSelector: selector,
-      ingress: [{ from: [namespacedPodPeer(namespace, grafanaPods(config))], ports: [tcp(p.port)] }],
-      egress: prometheusEgress(config),
+      ingress: [{ from: [namespacedPodPeer(namespace, model.grafana.pods)], ports: [tcp(p.port)] }],
+      egress: prometheusEgress(model),
     });
   }
 }

@@ -1,29 +1,11 @@
+import type { GatewayAuth, GatewayRoute } from '../model/environment';
 import { block, d, NginxDirective } from './nginx-config';
 import { AUTH_REQUEST_PATH, ERROR_PATH, HEALTH_PATH, STATUS_PATH } from '../config/gateway-paths';
 
 // The gateway's own paths are owned by the configuration, which refuses service names that clash.
 export { AUTH_REQUEST_PATH, ERROR_PATH, HEALTH_PATH, STATUS_PATH };
 
-export interface GatewayRoute {
-  /** URL prefix without slashes: requests to `/<prefix>/…` go to this route. */
-  readonly prefix: string;
-  /** Host name of the upstream Service (a fully qualified cluster DNS name: nginx's resolver has no search list). */
-  readonly host: string;
-  readonly port: number;
-  /** Set when the route needs a token: the auth service checks it first (`scope` unset: any valid token). */
-  readonly auth?: { readonly scope?: string };
-}
-
-/** The auth service as the gateway sees it. */
-export interface GatewayAuth {
-  readonly host: string;
-  readonly port: number;
-  /** Public path of the token endpoint on the gateway (config/schema/auth.ts AUTH_TOKEN_PATH). */
-  readonly tokenPath: string;
-  /** Token requests per second and client address, and the burst allowed above it. */
-  readonly tokenRatePerSecond: number;
-  readonly tokenBurst: number;
-}
+export type { GatewayAuth, GatewayRoute };
 
 export interface GatewayNginxOptions {
   readonly routes: readonly GatewayRoute[];

@@ -1,7 +1,8 @@
+import { eventServices } from '../model/events';
 import { createHash } from 'crypto';
 import type { Config } from '../config/schema';
 import { quantityBytes } from '../lib/quantity';
-import { eventServices, natsSubject, streamOf } from './nats-config';
+import { natsSubject, streamOf } from './nats-config';
 
 /**
  * Streams and durable consumers as the JetStream API's own JSON (what `nats stream add --config`

@@ -3,7 +3,8 @@ import { calleeEnvName, type MicroserviceConfig } from '../config/schema/microse
 import * as k8s from '../imports/k8s';
 import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } from '../lib/labels';
 import { AllowPolicy, ClusterDns, dnsEgress, namespacedPodPeer, podPeer, tcp } from './network';
-import { datastoreName, RedisDatastore } from './redis-datastore';
+import { datastoreName } from '../model/datastore-name';
+import { RedisDatastore } from './redis-datastore';
 import { containerResources } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security';
 import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService, spreadOverNodes } from './workload';

@@ -1,3 +1,4 @@
+import { eventServices } from '../model/events';
 import type { Config } from '../config/schema';
 import { ADMIN_USER, STORE_SHARE, subjectMatches } from '../config/schema/events';
 import { quantityBytes } from '../lib/quantity';
@@ -60,17 +61,6 @@ export function streamOf(config: Config, subject: string): string {
   const s = config.events.streams.find((x) => x.subjects.some((p) => subjectMatches(p, subject)));
   if (!s) throw new Error(`no stream stores "${subject}" (the configuration schema should have refused this)`);
   return s.name;
-}
-
-/** Is the bus generated? Only when enabled and some service declares events (nobody else may connect). */
-export function eventBusDeployed(config: Config): boolean {
-  return eventServices(config).length > 0;
-}
-
-/** Services that declare events, in configuration order: the bus's clients. */
-export function eventServices(config: Config): Config['services'] {
-  if (!config.events.enabled) return [];
-  return config.services.filter((s) => s.events.publishes.length + s.events.consumes.length > 0);
 }
 
 /**

@@ -14,11 +14,6 @@ export const DATASTORE_COMPONENT = 'datastore';
 /** Where the exporter serves its metrics (its default, written out so the scrape annotation can name it). */
 export const EXPORTER_METRICS_PATH = '/metrics';
 
-/** The datastore of a microservice: its Service, StatefulSet and the `service` label of its metrics. */
-export function datastoreName(service: string): string {
-  return `${service}-redis`;
-}
-
 type DatastoreConfig = MicroserviceConfig['datastore'];
 
 /** redis-server's arguments. */

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema';
 import type { Identity, Labels } from '../lib/labels';
 import type { UserCreatedObject } from '../lib/user-created';
-import type { Claim, PodPorts } from './claims';
+import type { Claim, PodPorts } from './objects';
 import type { NamespaceSpec } from './namespaces';
 
 /**
@@ -31,6 +31,9 @@ export interface EnvironmentModel {
   /** The Secrets pods reference that the user creates (credentials never go into dist/). */
   readonly userSecrets: readonly UserCreatedObject[];
 }
+
+/** The parts of the model the claims are derived from. */
+export type Components = Omit<EnvironmentModel, 'objects' | 'podPorts' | 'userSecrets'>;
 
 /** A component that runs pods: its name (workload and Service), where, its labels and its address. */
 export interface Workload {
@@ -156,6 +159,8 @@ export interface ScrapeTarget {
   readonly service: string;
   readonly namespace: string;
   readonly port: number;
+  /** `<host>:<port>` */
+  readonly address: string;
   /** Ends in a slash: the prometheus plugin serves `/<path>/`; the bare path only redirects. */
   readonly path: string;
 }

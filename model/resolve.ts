@@ -2,12 +2,11 @@ import type { Config } from '../config/schema';
 import { AUTH_TOKEN_PATH } from '../config/gateway-paths';
 import { Identity, imageVersion, selectorLabels } from '../lib/labels';
 import { objectClaims, podPorts } from './claims';
-import type { EnvironmentModel, Workload } from './environment';
+import { datastoreName } from './datastore-name';
+import { eventServices } from './events';
+import type { Components, EnvironmentModel, Workload } from './environment';
 import { namespaceSpecs } from './namespaces';
 import { userCreatedSecrets } from './user-secrets';
-
-/** The parts of the model the claims are derived from. */
-export type Components = Omit<EnvironmentModel, 'objects' | 'podPorts' | 'userSecrets'>;
 
 /** `<service>.<namespace>.svc.<cluster domain>` */
 function serviceHost(config: Config, service: string, namespace: string): string {
@@ -31,10 +30,10 @@ export function resolve(config: Config): EnvironmentModel {
   const j = config.jenkins;
   const gw = config.gateway;
 
-  const eventClients = e.enabled ? config.services.filter((s) => s.events.publishes.length + s.events.consumes.length > 0) : [];
+  const eventClients = eventServices(config);
   const services = config.services.map((s, i) => {
     const host = serviceHost(config, s.name, ns.apps);
-    const datastore = `${s.name}-redis`;
+    const datastore = datastoreName(s.name);
     return {
       config: s,
       field: `services[${i}].name`,
@@ -121,7 +120,7 @@ export function resolve(config: Config): EnvironmentModel {
       // The deploy identity's rights where it deploys: the configured namespaces, or those with objects.
       deployNamespaces: j.deploy.namespaces ?? [ns.ci, ns.apps, ...(m.enabled ? [ns.monitoring, ns.nodeMonitoring] : [])],
       deployClusterRole: `${ns.ci}-${j.name}-deploy`,
-      scrapeTarget: j.enabled ? { service: j.name, namespace: ns.ci, port: j.port, path: `${j.metricsPath}/` } : undefined,
+      scrapeTarget: j.enabled ? { service: j.name, namespace: ns.ci, port: j.port, address: `${jenkins.host}:${j.port}`, path: `${j.metricsPath}/` } : undefined,
     },
   };
   return deepFreeze({ ...components, objects: objectClaims(components), podPorts: podPorts(components), userSecrets: userCreatedSecrets(components) }, config);

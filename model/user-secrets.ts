@@ -1,5 +1,5 @@
 import type { UserCreatedObject } from '../lib/user-created';
-import type { Components } from './resolve';
+import type { Components } from './environment';
 
 /**
  * The Secrets this environment's pods reference but `dist/` never holds (credentials): the user

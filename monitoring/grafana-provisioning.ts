@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema';
-import { serviceHost } from '../charts/selectors';
+import type { EnvironmentModel } from '../model/environment';
 
 /**
  * Grafana provisioning files as typed data (datasource and dashboard provider), serialized once by
@@ -43,13 +43,7 @@ export interface DashboardProviderProvisioning {
   }>;
 }
 
-/** `http://<prometheus>.<monitoring namespace>.svc.<cluster domain>:<port>` */
-export function prometheusUrl(config: Config): string {
-  const p = config.monitoring.prometheus;
-  return `http://${serviceHost(config, p.name, config.namespaces.monitoring)}:${p.port}`;
-}
-
-export function datasourceProvisioning(config: Config): DatasourceProvisioning {
+export function datasourceProvisioning(model: EnvironmentModel): DatasourceProvisioning {
   return {
     apiVersion: 1,
     prune: true,
@@ -60,7 +54,7 @@ export function datasourceProvisioning(config: Config): DatasourceProvisioning {
         uid: PROMETHEUS_DATASOURCE_UID,
         // Grafana's server queries Prometheus, so only Grafana's pod needs a NetworkPolicy path to it.
         access: 'proxy',
-        url: prometheusUrl(config),
+        url: model.prometheus.url,
         isDefault: true,
         editable: false,
         jsonData: {
@@ -68,7 +62,7 @@ export function datasourceProvisioning(config: Config): DatasourceProvisioning {
           prometheusType: 'Prometheus',
           // Grafana assumes 15s otherwise, and $__rate_interval (at least 4 × this) would be 60s:
           // two 30s scrapes at best in Prometheus 3's left-open windows, so one late scrape blanks rate().
-          timeInterval: config.monitoring.prometheus.scrapeInterval,
+          timeInterval: model.config.monitoring.prometheus.scrapeInterval,
         },
       },
     ],

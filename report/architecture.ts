@@ -1,8 +1,9 @@
+import { eventBusDeployed, eventServices } from '../model/events';
 import type { Config } from '../config/schema';
 import { AUTH_TOKEN_PATH } from '../config/schema/auth';
 import { calleeEnvName } from '../config/schema/microservices';
-import { eventBusDeployed, eventServices } from '../constructs/nats-config';
-import { datastoreName } from '../constructs/redis-datastore';
+
+import { datastoreName } from '../model/datastore-name';
 
 /**
  * The architecture picture of an environment, drawn from its configuration: the same declarations

@@ -9,7 +9,7 @@ import * as http from 'http';
 import { cpus, loadavg } from 'os';
 import * as path from 'path';
 import { writeFileSync } from 'fs';
-import { gatewayAuth, gatewayRoutes } from '../charts/gateway';
+import { resolve } from '../model/resolve';
 import { parseConfig } from '../model/load';
 import { AUTH_NODE, getToken, startAuth, writeBundle } from '../test/support/auth-service';
 import { startGateway, startStub } from '../test/support/gateway-on-nginx';
@@ -45,10 +45,10 @@ async function main(): Promise<void> {
   const bundle = writeBundle();
   const auth = await startAuth(bundle.file, { kids: ['key-1'], keys: { 'key-1': 'k'.repeat(40) } });
   const stub = await startStub('stub');
-  const routes = gatewayRoutes(config).map((r) => ({ ...r, port: stub.port }));
+  const routes = resolve(config).gateway.routes.map((r) => ({ ...r, port: stub.port }));
   const protectedRoute = routes.find((r) => r.auth)!;
   const publicRoute = routes.find((r) => !r.auth)!;
-  const gwAuth = { ...gatewayAuth(config)!, port: auth.port };
+  const gwAuth = { ...resolve(config).gateway.auth!, port: auth.port };
   const gw = await startGateway({ routes, auth: gwAuth, resolvable: [...routes.map((r) => r.host), gwAuth.host] });
   try {
     const token = await getToken(auth.port);

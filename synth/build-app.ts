@@ -12,7 +12,8 @@ import { NodeExporterChart } from '../charts/node-exporter';
 import { PrometheusChart } from '../charts/prometheus';
 import type { Config } from '../config/schema';
 import { ManagedObject, managedObjectOf } from '../constructs/deploy-rbac';
-import { eventBusDeployed } from '../constructs/nats-config';
+
+import { resolve } from '../model/resolve';
 import { ManifestApp } from './manifest-app';
 
 /**
@@ -20,29 +21,31 @@ import { ManifestApp } from './manifest-app';
  * the dependencies below, so `kubectl apply -f dist` creates namespaces before what lives in them.
  */
 export function buildApp(config: Config, outdir: string): App {
+  // Every chart reads the one model of the environment, resolved once here.
+  const model = resolve(config);
   // ManifestApp: cdk8s's App with a faster, byte-identical YAML writer (synth/manifest-app.ts).
   const app = new ManifestApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART, outputFileExtension: '.k8s.yaml' });
-  const namespaces = new NamespacesChart(app, 'namespaces', { config });
+  const namespaces = new NamespacesChart(app, 'namespaces', { model });
   const after = (chart: Chart, ...deps: Chart[]): Chart => {
     chart.addDependency(namespaces, ...deps);
     return chart;
   };
-  const microservices = after(new MicroservicesChart(app, 'microservices', { config }));
+  const microservices = after(new MicroservicesChart(app, 'microservices', { model }));
   // NATS clients reconnect until the bus is up, so it needs no place before the services.
-  if (eventBusDeployed(config)) after(new EventBusChart(app, 'event-bus', { config }), microservices);
-  const auth = config.auth.enabled ? [after(new AuthChart(app, 'auth', { config }))] : [];
-  after(new GatewayChart(app, 'gateway', { config }), microservices, ...auth);
+  if (model.events.deployed) after(new EventBusChart(app, 'event-bus', { model }), microservices);
+  const auth = config.auth.enabled ? [after(new AuthChart(app, 'auth', { model }))] : [];
+  after(new GatewayChart(app, 'gateway', { model }), microservices, ...auth);
   if (config.monitoring.enabled) {
-    const prometheus = after(new PrometheusChart(app, 'prometheus', { config }));
-    after(new AlertmanagerChart(app, 'alertmanager', { config }), prometheus);
-    after(new NodeExporterChart(app, 'node-exporter', { config }), prometheus);
-    after(new KubeStateMetricsChart(app, 'kube-state-metrics', { config }), prometheus);
-    after(new GrafanaChart(app, 'grafana', { config }), prometheus);
+    const prometheus = after(new PrometheusChart(app, 'prometheus', { model }));
+    after(new AlertmanagerChart(app, 'alertmanager', { model }), prometheus);
+    after(new NodeExporterChart(app, 'node-exporter', { model }), prometheus);
+    after(new KubeStateMetricsChart(app, 'kube-state-metrics', { model }), prometheus);
+    after(new GrafanaChart(app, 'grafana', { model }), prometheus);
   }
   // Last: its deploy RBAC covers the objects of every chart above (add new charts before it).
   if (config.jenkins.enabled) {
     const others = [...app.charts];
-    after(new JenkinsChart(app, 'jenkins', { config, managed: managedObjects(others) }), ...others.filter((c) => c !== namespaces));
+    after(new JenkinsChart(app, 'jenkins', { model, managed: managedObjects(others) }), ...others.filter((c) => c !== namespaces));
   }
   return app;
 }

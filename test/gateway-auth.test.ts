@@ -1,5 +1,6 @@
+import { resolve } from '../model/resolve';
 import * as http from 'http';
-import { gatewayAuth, gatewayRoutes } from '../charts/gateway';
+
 import { AUTH_TOKEN_PATH } from '../config/schema/auth';
 import { GatewayRoute } from '../constructs/gateway-config';
 import { AuthInstance, CLIENTS, getToken, KEYS, startAuth, writeBundle } from './support/auth-service';
@@ -35,13 +36,13 @@ describeNginx('protected routes through the gateway and the auth service', () =>
     // The environment's service names, signing keys "new" (signs) and "old" (still validates).
     auth = await startAuth(bundle.file, { port: authPort, kids: ['new', 'old'] });
     const routes: GatewayRoute[] = [];
-    for (const r of gatewayRoutes(config)) {
+    for (const r of resolve(config).gateway.routes) {
       const stub = await startStub(r.prefix);
       stub.server.on('request', () => hits.set(r.prefix, (hits.get(r.prefix) ?? 0) + 1));
       stubs.push(stub.server);
       routes.push({ ...r, port: stub.port });
     }
-    const gwAuth = { ...gatewayAuth(config)!, port: authPort };
+    const gwAuth = { ...resolve(config).gateway.auth!, port: authPort };
     gw = await startGateway({ routes, auth: gwAuth, resolvable: [...routes.map((r) => r.host), gwAuth.host] });
   }, TIMEOUT_MS * 3);
 
@@ -53,7 +54,7 @@ describeNginx('protected routes through the gateway and the auth service', () =>
   }, 20_000);
 
   test('the default configuration protects payment with its scope and leaves news and webtoon public', () => {
-    expect(gatewayRoutes(config).map((r) => [r.prefix, r.auth])).toEqual([
+    expect(resolve(config).gateway.routes.map((r) => [r.prefix, r.auth])).toEqual([
       ['news', undefined],
       ['webtoon', undefined],
       ['payment', { scope: 'payment' }],

@@ -1,9 +1,10 @@
+import { resolve } from '../model/resolve';
 import { spawnSync } from 'child_process';
 import { closeSync, openSync, readFileSync } from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
-import { gatewayRoutes } from '../charts/gateway';
+
 import { GATEWAY_LIMITS, GatewayRoute, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
 import { NGINX, RunningGateway, startGateway, startStub } from './support/gateway-on-nginx';
 import { request, TIMEOUT_MS } from './support/loopback';
@@ -54,7 +55,7 @@ function statusAndJson(response: string): { status: number; contentType: string;
 
 describeNginx('the gateway nginx.conf on a real nginx', () => {
   const config = configFrom();
-  const routes = gatewayRoutes(config);
+  const routes = resolve(config).gateway.routes;
   const stubs: http.Server[] = [];
   let gw: RunningGateway;
   /** A route whose Service does not exist: its name is not in DNS. */

@@ -1,4 +1,5 @@
-import { gatewayNginx, gatewayRoutes } from '../charts/gateway';
+import { resolve } from '../model/resolve';
+import { gatewayNginx } from '../charts/gateway';
 import { findDirectives, isBlock, NginxBlock } from '../constructs/nginx-config';
 import { configFrom, find, ofKind, synthObjects } from './support/manifests';
 
@@ -6,7 +7,7 @@ const NS = 'container-infra';
 
 function locations(config = configFrom()): Map<string, NginxBlock> {
   const out = new Map<string, NginxBlock>();
-  for (const l of findDirectives(gatewayNginx(config), 'location')) {
+  for (const l of findDirectives(gatewayNginx(resolve(config)), 'location')) {
     if (isBlock(l)) out.set(l.args.join(' '), l);
   }
   return out;
@@ -26,14 +27,14 @@ describe('API gateway', () => {
       expect(findDirectives(loc.children, 'rewrite')[0].args).toEqual([`^/${s.name}(/.*)$`, '$1', 'break']);
     }
     // No upstream block: nginx would resolve its names once at start, and fail to start if one is missing.
-    expect(findDirectives(gatewayNginx(config), 'upstream')).toEqual([]);
+    expect(findDirectives(gatewayNginx(resolve(config)), 'upstream')).toEqual([]);
   });
 
   test('the resolver is the cluster DNS Service by name unless configured', () => {
-    expect(findDirectives(gatewayNginx(configFrom()), 'resolver')[0].args[0]).toBe('kube-dns.kube-system.svc.cluster.local');
-    expect(findDirectives(gatewayNginx(configFrom({ gateway: { resolver: '10.43.0.10' } })), 'resolver')[0].args[0]).toBe('10.43.0.10');
+    expect(findDirectives(gatewayNginx(resolve(configFrom())), 'resolver')[0].args[0]).toBe('kube-dns.kube-system.svc.cluster.local');
+    expect(findDirectives(gatewayNginx(resolve(configFrom({ gateway: { resolver: '10.43.0.10' } }))), 'resolver')[0].args[0]).toBe('10.43.0.10');
     const renamed = configFrom({ cluster: { domain: 'corp.local', dns: { namespace: 'dns', service: 'coredns' } } });
-    expect(findDirectives(gatewayNginx(renamed), 'resolver')[0].args[0]).toBe('coredns.dns.svc.corp.local');
+    expect(findDirectives(gatewayNginx(resolve(renamed)), 'resolver')[0].args[0]).toBe('coredns.dns.svc.corp.local');
   });
 
   test('only routes that require a token carry auth_request; every route sets the subject headers itself', () => {
@@ -48,7 +49,7 @@ describe('API gateway', () => {
   });
 
   test('every upstream host is a Service that exists, on a port it exposes', () => {
-    for (const r of gatewayRoutes(configFrom())) {
+    for (const r of resolve(configFrom()).gateway.routes) {
       const [name, ns] = r.host.split('.');
       const svc = find(objects, 'Service', name, ns);
       expect(svc.spec.ports.map((p: any) => p.port)).toContain(r.port);
@@ -56,7 +57,7 @@ describe('API gateway', () => {
   });
 
   test('every error nginx itself can produce has a JSON answer with the right status', () => {
-    const server = findDirectives(gatewayNginx(configFrom()), 'server')[0] as NginxBlock;
+    const server = findDirectives(gatewayNginx(resolve(configFrom())), 'server')[0] as NginxBlock;
     const pages = new Map(server.children.filter((x) => x.name === 'error_page').map((x) => [Number(x.args[0]), x.args.at(-1)!]));
     const locs = locations();
     for (const code of [400, 401, 403, 408, 413, 414, 429, 494, 500, 502, 503, 504]) {

@@ -31,7 +31,7 @@ function synth(): { status: number | null; stderr: string; manifests: string } {
   }
 }
 
-const schemaFile = () => path.join(project, 'config', 'schema', 'index.ts');
+const schemaFile = () => path.join(project, 'config', 'schema', 'object.ts');
 
 test('the first run builds the bundle; a second run reuses it and writes the same manifests', () => {
   const first = synth();
@@ -82,7 +82,7 @@ test('a source that does not compile stops the run: nothing is written and the o
     writeFileSync(schemaFile(), `${original}\nexport const broken = ;\n`);
     const r = synth();
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/Cannot build main\.ts:[\s\S]*config\/schema\/index\.ts:\d+:\d+/);
+    expect(r.stderr).toMatch(/Cannot build main\.ts:[\s\S]*config\/schema\/object\.ts:\d+:\d+/);
     expect(r.manifests).toBe('');
   } finally {
     writeFileSync(schemaFile(), original);

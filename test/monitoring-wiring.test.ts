@@ -1,3 +1,4 @@
+import { resolve } from '../model/resolve';
 import { alertRules } from '../charts/alert-rules';
 import { CADVISOR_KEEP, EXPORTER_JOBS, JOBS, prometheusConfig } from '../charts/prometheus-config';
 import { dashboardQueries, grafanaDashboards } from '../monitoring/dashboards';
@@ -8,7 +9,7 @@ import { configFrom, ofKind, synthObjects } from './support/manifests';
 
 // Grafana and the alert rules read what Prometheus collects: tie each query to a scrape job.
 const config = configFrom();
-const scrape = prometheusConfig(config).scrape_configs;
+const scrape = prometheusConfig(resolve(config)).scrape_configs;
 const jobNames = scrape.map((j) => j.job_name);
 
 const queries: Array<[string, string]> = [

@@ -1,9 +1,9 @@
+import { resolve } from '../model/resolve';
 import { parse } from 'yaml';
 import { ALERTMANAGER_CONFIG_FILE, RECEIVER_SECRET_DIR } from '../charts/alertmanager';
 import { alertRules } from '../charts/alert-rules';
 import { KSM_API } from '../charts/kube-state-metrics';
 import { JOBS, PROMETHEUS_CONFIG_FILE, prometheusConfig } from '../charts/prometheus-config';
-import { grafanaPods, prometheusPods } from '../charts/selectors';
 import { loadConfig, parseConfig } from '../model/load';
 import { KSM_RESOURCES } from '../config/schema/monitoring';
 import { quantityBytes as memoryBytes } from '../lib/quantity';
@@ -102,8 +102,8 @@ describe('Prometheus', () => {
 
   test('runs as a StatefulSet whose pods carry the labels the other namespaces let in', () => {
     const sts = find(objects, 'StatefulSet', p.name, ns);
-    expect(sts.spec.template.metadata.labels).toMatchObject(prometheusPods(config));
-    expect(sts.spec.selector.matchLabels).toEqual(prometheusPods(config));
+    expect(sts.spec.template.metadata.labels).toMatchObject(resolve(config).prometheus.pods);
+    expect(sts.spec.selector.matchLabels).toEqual(resolve(config).prometheus.pods);
     // The apps namespace policies admit exactly these labels (see charts/selectors.ts).
     const appPolicy = find(objects, 'NetworkPolicy', config.services[0].name, config.namespaces.apps);
     const peers = appPolicy.spec.ingress.flatMap((r: any) => r.from ?? []);
@@ -157,26 +157,26 @@ describe('Prometheus', () => {
     const cm = find(synthObjects(custom), 'ConfigMap', `${p.name}-config`, ns);
     const rendered = parse(cm.data[PROMETHEUS_CONFIG_FILE]);
     expect(rendered.global).toEqual({ scrape_interval: '15s', scrape_timeout: '5s', evaluation_interval: '1m' });
-    expect(rendered).toEqual(JSON.parse(JSON.stringify(prometheusConfig(custom))));
+    expect(rendered).toEqual(JSON.parse(JSON.stringify(prometheusConfig(resolve(custom)))));
   });
 
   test('scrapes every kind of target, one job each', () => {
-    const jobs = prometheusConfig(config).scrape_configs.map((j) => j.job_name);
+    const jobs = prometheusConfig(resolve(config)).scrape_configs.map((j) => j.job_name);
     expect([...jobs].sort()).toEqual(Object.values(JOBS).sort());
   });
 
   test('scrapes Jenkins at its configured service, namespace, port and path, and not at all when Jenkins is off', () => {
     const custom = configFrom({ namespaces: { ci: 'build' }, jenkins: { name: 'ci-master', port: 8181, metricsPath: '/jenkins-metrics' } });
-    const job = prometheusConfig(custom).scrape_configs.find((j) => j.job_name === JOBS.jenkins)!;
+    const job = prometheusConfig(resolve(custom)).scrape_configs.find((j) => j.job_name === JOBS.jenkins)!;
     expect(job.metrics_path).toBe('/jenkins-metrics/');
     expect(job.static_configs![0].targets).toEqual(['ci-master.build.svc.cluster.local:8181']);
     const off = configFrom({ jenkins: { enabled: false } });
-    expect(prometheusConfig(off).scrape_configs.map((j) => j.job_name)).not.toContain(JOBS.jenkins);
+    expect(prometheusConfig(resolve(off)).scrape_configs.map((j) => j.job_name)).not.toContain(JOBS.jenkins);
     expect(alertRules(off).map((r) => r.alert)).not.toContain('JenkinsDown');
   });
 
   test('finds annotated pods only in the apps namespace, at the annotated port and path', () => {
-    const job = prometheusConfig(config).scrape_configs.find((j) => j.job_name === JOBS.annotatedPods)!;
+    const job = prometheusConfig(resolve(config)).scrape_configs.find((j) => j.job_name === JOBS.annotatedPods)!;
     expect(job.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: [config.namespaces.apps] } }]);
     const relabel = job.relabel_configs!;
     expect(relabel).toContainEqual(expect.objectContaining({ source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], action: 'keep', regex: 'true' }));
@@ -210,9 +210,9 @@ describe('Prometheus', () => {
 
   test('network: Grafana in, and out only to DNS, the API server and kubelets, and the metrics ports of its targets', () => {
     const policy = find(objects, 'NetworkPolicy', p.name, ns);
-    expect(policy.spec.podSelector.matchLabels).toEqual(prometheusPods(config));
+    expect(policy.spec.podSelector.matchLabels).toEqual(resolve(config).prometheus.pods);
     expect(policy.spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } }, podSelector: { matchLabels: grafanaPods(config) } }], ports: [{ protocol: 'TCP', port: p.port }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } }, podSelector: { matchLabels: resolve(config).grafana.pods } }], ports: [{ protocol: 'TCP', port: p.port }] },
     ]);
     const anyDestinationPorts = policy.spec.egress.filter((r: any) => !r.to).flatMap((r: any) => r.ports.map((x: any) => x.port));
     expect(anyDestinationPorts.sort()).toEqual([443, 6443, 10250, config.monitoring.nodeExporter.port].sort());
@@ -276,7 +276,7 @@ describe('Alertmanager', () => {
 
   test('accepts only Prometheus', () => {
     const policy = find(synthObjects(config), 'NetworkPolicy', am.name, ns);
-    expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: prometheusPods(config) } }], ports: [{ protocol: 'TCP', port: am.port }] }]);
+    expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: resolve(config).prometheus.pods } }], ports: [{ protocol: 'TCP', port: am.port }] }]);
   });
 });
 
@@ -371,7 +371,7 @@ describe('alert rules', () => {
   });
 
   test('read only series of jobs the scrape configuration has', () => {
-    const jobs = new Set(prometheusConfig(configFrom()).scrape_configs.map((j) => j.job_name));
+    const jobs = new Set(prometheusConfig(resolve(configFrom())).scrape_configs.map((j) => j.job_name));
     for (const r of rules) {
       for (const m of r.expr.matchAll(/job[!=]~?"([^"]+)"/g)) expect(jobs).toContain(m[1]);
     }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { alertRules } from '../charts/alert-rules';
-import { datastoreName } from '../constructs/redis-datastore';
+import { datastoreName } from '../model/datastore-name';
 import { dashboardQueries, grafanaDashboards } from '../monitoring/dashboards';
 import { exporterOf, METRIC_CATALOG } from '../monitoring/metric-catalog';
 import { metricNames } from '../monitoring/promql';

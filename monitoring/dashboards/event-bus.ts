@@ -1,5 +1,5 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { eventBusSelector } from '../../charts/event-bus-alerts';
+import { eventBusSelector } from '../event-bus-selector';
 import type { Config } from '../../config/schema';
 import { buildDashboard, graph, single } from './panels';
 import type { GrafanaDashboard } from './dashboard';

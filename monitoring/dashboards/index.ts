@@ -1,8 +1,9 @@
+import { eventBusDeployed } from '../../model/events';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { GrafanaDashboard } from './dashboard';
 import type { Config } from '../../config/schema';
 import { eventBusDashboard } from './event-bus';
-import { eventBusDeployed } from '../../constructs/nats-config';
+
 import { jenkinsDashboard } from './jenkins';
 import { microservicesDashboard } from './microservices';
 import { nodesDashboard } from './nodes';

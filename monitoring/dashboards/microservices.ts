@@ -1,7 +1,7 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Config } from '../../config/schema';
-import { datastoreName } from '../../constructs/redis-datastore';
+import { datastoreName } from '../../model/datastore-name';
 import { buildDashboard, graph, Query, Section, single } from './panels';
 import type { GrafanaDashboard } from './dashboard';
 

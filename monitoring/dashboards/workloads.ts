@@ -1,6 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { namespaceSpecs } from '../../charts/namespaces';
+import { namespaceSpecs } from '../../model/namespaces';
 import type { Config } from '../../config/schema';
 import { buildDashboard, graph, single } from './panels';
 import type { GrafanaDashboard } from './dashboard';

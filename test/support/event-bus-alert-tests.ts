@@ -1,5 +1,6 @@
+import { eventBusDeployed } from '../../model/events';
 import { JOBS } from '../../charts/prometheus-config';
-import { eventBusDeployed } from '../../constructs/nats-config';
+
 import type { Config } from '../../config/schema';
 import { PromtoolTestFile, series } from './promtool-test-file';
 
