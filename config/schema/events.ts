@@ -77,6 +77,8 @@ const STORE_RECORD_FRAMING = 34;
  * message bigger than max_bytes is acknowledged and then removed at once to get under the limit.
  */
 export const MIN_STREAM_BYTES = NATS_MAX_PAYLOAD + NATS_MAX_CONTROL_LINE + STORE_RECORD_FRAMING;
+/** The same in the exact parser's unit (a malformed quantity is reported by its own rule). */
+const MIN_STREAM_NANOS = BigInt(MIN_STREAM_BYTES) * 1_000_000_000n;
 
 export const stream = z.strictObject({
   /** JetStream stream name (upper case by convention). */
@@ -85,11 +87,12 @@ export const stream = z.strictObject({
   subjects: z.array(z.string().regex(STREAM_SUBJECT, 'must be a subject such as "payment.>" or "payment.*"')).min(1, 'must list at least one subject'),
   /** Retention by age: older events are removed. At most 106751d (int64 nanoseconds). */
   maxAge: duration
-    .refine((d) => durationSeconds(d) <= MAX_DURATION_SECONDS, `must be at most ${maxDuration} (JetStream keeps durations as int64 nanoseconds)`)
+    // zod runs refinements after a failed regex too: only a well-formed duration is measured.
+    .refine((d) => !/^[0-9]+[smhd]$/.test(d) || durationSeconds(d) <= MAX_DURATION_SECONDS, `must be at most ${maxDuration} (JetStream keeps durations as int64 nanoseconds)`)
     .default('7d'),
   /** Retention by size: the oldest events go first when the stream reaches it. At least one message of the largest size NATS accepts (1052706 bytes). */
   maxBytes: memoryQuantity
-    .refine((q) => (quantityNanos(q) ?? 0n) >= BigInt(MIN_STREAM_BYTES) * 1_000_000_000n, `must be at least ${MIN_STREAM_BYTES} bytes (about 1.01Mi): room for one message of the largest size NATS accepts (max_payload ${NATS_MAX_PAYLOAD} bytes, a subject of up to ${NATS_MAX_CONTROL_LINE} bytes and ${STORE_RECORD_FRAMING} bytes of file-store framing); a smaller stream drops each such message right after acknowledging it`)
+    .refine((q) => (quantityNanos(q) ?? MIN_STREAM_NANOS) >= MIN_STREAM_NANOS, `must be at least ${MIN_STREAM_BYTES} bytes (about 1.01Mi): room for one message of the largest size NATS accepts (max_payload ${NATS_MAX_PAYLOAD} bytes, a subject of up to ${NATS_MAX_CONTROL_LINE} bytes and ${STORE_RECORD_FRAMING} bytes of file-store framing); a smaller stream drops each such message right after acknowledging it`)
     .default('64Mi'),
   /** Copies kept on different servers; at most `events.replicas`. */
   replicas: z.number().int().min(1, 'must be at least 1').max(5, 'must be at most 5 (JetStream limit)').default(1),

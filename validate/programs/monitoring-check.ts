@@ -3,8 +3,8 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import type { K8sObject } from '../manifests';
-import { attempt, notInstalled, ProgramResult } from './results';
-import { findTool, runTool } from './tools';
+import { attempt, Installed, notInstalled, ProgramResult } from './results';
+import { runTool } from './tools';
 
 /**
  * Prometheus and Alertmanager files as the ConfigMaps carry them: `promtool check config
@@ -43,14 +43,14 @@ function isRuleFile(text: string): boolean {
   }
 }
 
-export async function checkMonitoring(objects: readonly K8sObject[]): Promise<ProgramResult[]> {
+export async function checkMonitoring(objects: readonly K8sObject[], installed: Installed): Promise<ProgramResult[]> {
   const files = configFiles(objects);
   if (files.length === 0) return [];
   const dir = mkdtempSync(path.join(tmpdir(), 'monitoring-check-'));
   try {
     const results: ProgramResult[] = [];
     for (const [i, f] of files.entries()) {
-      if (!findTool(f.program)) {
+      if (!installed(f.program)) {
         results.push(notInstalled(f.program, f.check));
         continue;
       }

@@ -10,8 +10,7 @@ import { podSpecOf } from './container-run';
 import { checkNatsConfig, localNatsConfig, RunningNats, startNatsServer, writeFile } from './nats-server';
 import { containerEnv, GeneratedSecrets } from './pod-env';
 import { freePorts } from './processes';
-import { attempt, notInstalled, ProgramResult, skipped } from './results';
-import { findTool } from './tools';
+import { attempt, Installed, notInstalled, ProgramResult, skipped } from './results';
 
 /**
  * The event bus on the real nats-server: `nats-server -t` on the generated nats.conf, then the
@@ -115,15 +114,16 @@ async function applyDefinitions(jsm: JetStreamManager, files: Record<string, str
 export interface NatsCheckOptions {
   /** The declarations, when the configuration is known; without them the publish/pull part is skipped. */
   readonly clients?: readonly EventClient[];
+  readonly installed: Installed;
 }
 
-export async function checkNats(objects: readonly K8sObject[], o: NatsCheckOptions = {}): Promise<ProgramResult[]> {
+export async function checkNats(objects: readonly K8sObject[], o: NatsCheckOptions): Promise<ProgramResult[]> {
   const bus = busObjects(objects);
   if (!bus) return [];
   const sts = bus.statefulSet;
   const ns = sts.metadata.namespace ?? 'default';
   const where = `${ns}/${sts.metadata.name}`;
-  if (!findTool('nats-server')) return [notInstalled('nats-server', `nats-server -t ${where}`), notInstalled('nats-server', `streams, consumers, publish and pull on ${where}`)];
+  if (!o.installed('nats-server')) return [notInstalled('nats-server', `nats-server -t ${where}`), notInstalled('nats-server', `streams, consumers, publish and pull on ${where}`)];
   const secrets = new GeneratedSecrets();
   const replicas: number = sts.spec.replicas ?? 1;
   const serverEnv = (i: number) => containerEnv(bus.serverContainer, { podName: `${sts.metadata.name}-${i}`, namespace: ns, secrets });

@@ -8,7 +8,7 @@ import type { K8sObject } from '../manifests';
 import { podSpecOf } from './container-run';
 import { DnsStub, findNginx, request, startLogged, stop, TIMEOUT_MS, waitFor } from './loopback';
 import { freePorts } from './processes';
-import { attempt, notInstalled, ProgramResult } from './results';
+import { attempt, Installed, notInstalled, ProgramResult } from './results';
 
 /**
  * Every nginx container of the manifests (command `nginx`) on the real nginx: its nginx.conf from
@@ -90,9 +90,9 @@ function firstRoute(conf: string): string | undefined {
   return undefined;
 }
 
-export async function checkNginx(objects: readonly K8sObject[], o: { start: boolean }): Promise<ProgramResult[]> {
+export async function checkNginx(objects: readonly K8sObject[], o: { start: boolean; installed: Installed }): Promise<ProgramResult[]> {
   const pods = nginxPods(objects);
-  const nginx = findNginx();
+  const nginx = o.installed('nginx') ? findNginx() : undefined;
   const results: ProgramResult[] = [];
   for (const pod of pods) {
     const where = `${pod.workload.kind} ${pod.workload.metadata.namespace}/${pod.workload.metadata.name} (${pod.source})`;

@@ -5,7 +5,7 @@ import type { K8sObject } from '../manifests';
 import { podSpecOf } from './container-run';
 import { freePort } from './processes';
 import { redisCommand, startHealthy, withFlag } from './redis-server';
-import { attempt, notInstalled, ProgramResult } from './results';
+import { attempt, Installed, notInstalled, ProgramResult } from './results';
 import { findTool } from './tools';
 
 /**
@@ -14,7 +14,7 @@ import { findTool } from './tools';
  * passes when it answers PING (redis-server exits at start on an argument it does not take).
  * Workloads with the same arguments are started once.
  */
-export async function checkRedis(objects: readonly K8sObject[]): Promise<ProgramResult[]> {
+export async function checkRedis(objects: readonly K8sObject[], installed: Installed): Promise<ProgramResult[]> {
   const byArgs = new Map<string, string[]>();
   for (const w of objects) {
     for (const c of (w.kind === 'ConfigMap' ? undefined : podSpecOf(w))?.containers ?? []) {
@@ -23,7 +23,7 @@ export async function checkRedis(objects: readonly K8sObject[]): Promise<Program
       byArgs.set(key, [...(byArgs.get(key) ?? []), `${w.kind} ${w.metadata.namespace}/${w.metadata.name}`]);
     }
   }
-  const bin = findTool('redis-server');
+  const bin = installed('redis-server') ? findTool('redis-server') : undefined;
   const results: ProgramResult[] = [];
   for (const [key, where] of byArgs) {
     const check = `redis-server with the arguments of ${where[0]}${where.length > 1 ? ` (and ${where.length - 1} more with the same)` : ''}`;

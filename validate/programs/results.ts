@@ -45,3 +45,6 @@ export const INSTALL_HINT: Record<string, string> = {
 export function notInstalled(program: string, check: string): ProgramResult {
   return skipped(program, check, `${program} is not installed (${INSTALL_HINT[program] ?? 'install it'}): not checked`);
 }
+
+/** Is a program installed? Injected by tests to show what a machine without it reports. */
+export type Installed = (program: string) => boolean;
