@@ -1,6 +1,7 @@
+import { NATS_CONFIG_FILE, natsSubject, streamOf } from '../model/events';
 import { eventServices } from '../model/events';
 import type { Config } from '../config/schema';
-import { ADMIN_USER, STORE_SHARE, subjectMatches } from '../config/schema/events';
+import { ADMIN_USER, STORE_SHARE } from '../config/schema/events';
 import { quantityBytes } from '../lib/quantity';
 
 /**
@@ -38,7 +39,7 @@ export interface NatsServerConfig {
   readonly authorization: { readonly users: readonly NatsUser[] };
 }
 
-export const NATS_CONFIG_FILE = 'nats.conf';
+export { NATS_CONFIG_FILE };
 export const NATS_CONFIG_DIR = '/etc/nats-config';
 export const NATS_PID_DIR = '/var/run/nats';
 export const NATS_STORE_DIR = '/data';
@@ -49,18 +50,6 @@ export const LAME_DUCK_GRACE_SECONDS = 10;
 /** The environment variable that carries a NATS user's password (server side). */
 export function passwordEnv(user: string): string {
   return `NATS_PASSWORD_${user.toUpperCase().replace(/-/g, '_')}`;
-}
-
-/** `payment.completed` → `events.payment.completed` */
-export function natsSubject(config: Config, subject: string): string {
-  return `${config.events.subjectPrefix}.${subject}`;
-}
-
-/** The stream that stores a declared (relative) subject; the schema guarantees there is one. */
-export function streamOf(config: Config, subject: string): string {
-  const s = config.events.streams.find((x) => x.subjects.some((p) => subjectMatches(p, subject)));
-  if (!s) throw new Error(`no stream stores "${subject}" (the configuration schema should have refused this)`);
-  return s.name;
 }
 
 /**

@@ -1,4 +1,8 @@
 import type { Config } from '../config/schema';
+import { subjectMatches } from '../config/schema/events';
+
+/** The key of the server configuration in the bus's ConfigMap (the chart writes it, the program check reads it). */
+export const NATS_CONFIG_FILE = 'nats.conf';
 
 /** Is the bus generated? Only when enabled and some service declares events (nobody else may connect). */
 export function eventBusDeployed(config: Config): boolean {
@@ -9,4 +13,16 @@ export function eventBusDeployed(config: Config): boolean {
 export function eventServices(config: Config): Config['services'] {
   if (!config.events.enabled) return [];
   return config.services.filter((s) => s.events.publishes.length + s.events.consumes.length > 0);
+}
+
+/** `payment.completed` → `events.payment.completed` */
+export function natsSubject(config: Config, subject: string): string {
+  return `${config.events.subjectPrefix}.${subject}`;
+}
+
+/** The stream that stores a declared (relative) subject; the schema guarantees there is one. */
+export function streamOf(config: Config, subject: string): string {
+  const s = config.events.streams.find((x) => x.subjects.some((p) => subjectMatches(p, subject)));
+  if (!s) throw new Error(`no stream stores "${subject}" (the configuration schema should have refused this)`);
+  return s.name;
 }

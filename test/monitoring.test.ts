@@ -104,7 +104,7 @@ describe('Prometheus', () => {
     const sts = find(objects, 'StatefulSet', p.name, ns);
     expect(sts.spec.template.metadata.labels).toMatchObject(resolve(config).prometheus.pods);
     expect(sts.spec.selector.matchLabels).toEqual(resolve(config).prometheus.pods);
-    // The apps namespace policies admit exactly these labels (see charts/selectors.ts).
+    // The apps namespace policies admit exactly these labels (model/resolve.ts).
     const appPolicy = find(objects, 'NetworkPolicy', config.services[0].name, config.namespaces.apps);
     const peers = appPolicy.spec.ingress.flatMap((r: any) => r.from ?? []);
     const scraperPeer = peers.find((peer: any) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === ns);

@@ -126,7 +126,7 @@ export function checkUrls(manifests: readonly Manifest[]): Finding[] {
     }
     const svc = services.get(`${a.namespace}/${a.service}`);
     if (!svc) {
-      out.push(f(`"${a.text}" names Service ${a.namespace}/${a.service}, which is not in the manifests: the name will not resolve`, 'derive the address from the Service it targets (charts/selectors.ts serviceHost), or generate that Service'));
+      out.push(f(`"${a.text}" names Service ${a.namespace}/${a.service}, which is not in the manifests: the name will not resolve`, 'derive the address from the Service it targets (model/resolve.ts gives every component host), or generate that Service'));
       continue;
     }
     const ports = ((svc.object.spec?.ports ?? []) as any[]).map((p) => p.port as number);
