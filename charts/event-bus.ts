@@ -6,12 +6,15 @@ import { definitionsHash, jetStreamFiles, STREAMS_SCRIPT } from '../constructs/j
 import { Identity, recommendedLabels, selectorLabels } from '../constructs/labels';
 import {
   eventServices,
+  INBOX_PREFIX_ENV,
+  JS_API_PREFIX_ENV,
   LAME_DUCK_GRACE_SECONDS,
   LAME_DUCK_SECONDS,
   NATS_CONFIG_DIR,
   NATS_CONFIG_FILE,
   NATS_PID_DIR,
   NATS_STORE_DIR,
+  natsClient,
   natsServerConfig,
   natsSubject,
   passwordEnv,
@@ -32,9 +35,16 @@ function secretEnv(config: Config, name: string, key: string): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: config.events.secretName, key } } };
 }
 
-/** The environment a NATS client needs: where, who, and the password from the Secret. */
+/** The environment a NATS client needs: where, who, the password from the Secret, and its own inbox prefix. */
 export function natsClientEnv(config: Config, user: string): k8s.EnvVar[] {
-  return [{ name: 'NATS_URL', value: natsClientUrl(config) }, { name: 'NATS_USER', value: user }, secretEnv(config, 'NATS_PASSWORD', user)];
+  const client = natsClient(user);
+  return [
+    { name: 'NATS_URL', value: natsClientUrl(config) },
+    { name: 'NATS_USER', value: client.user },
+    secretEnv(config, 'NATS_PASSWORD', client.secretKey),
+    { name: INBOX_PREFIX_ENV, value: client.inboxPrefix },
+    { name: JS_API_PREFIX_ENV, value: client.jsApiPrefix },
+  ];
 }
 
 /**
@@ -148,6 +158,8 @@ export class EventBusChart extends Chart {
                 resources: containerResources(e.exporterResources),
                 securityContext: containerSecurityContext({ user: e.runAsUser, group: e.runAsGroup }),
                 // Its only endpoint is /metrics, which queries the server: a TCP check is enough.
+                // It listens only once the server's /varz answers: give it the server's start-up time.
+                startupProbe: { tcpSocket: { port: k8s.IntOrString.fromString(PORT_NAMES.metrics) }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 90 },
                 readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString(PORT_NAMES.metrics) }, periodSeconds: 10, timeoutSeconds: 2 },
                 livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString(PORT_NAMES.metrics) }, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 },
               },
@@ -204,10 +216,11 @@ export class EventBusChart extends Chart {
       const env: k8s.EnvVar[] = [
         { name: 'NATS_URL', value: natsClientUrl(config) },
         { name: 'SUBJECT', value: natsSubject(config, pair.subject) },
-        { name: 'PUB_USER', value: pair.publisher },
-        secretEnv(config, 'PUB_PASSWORD', pair.publisher),
-        { name: 'SUB_USER', value: pair.consumer },
-        secretEnv(config, 'SUB_PASSWORD', pair.consumer),
+        { name: 'PUB_USER', value: natsClient(pair.publisher).user },
+        secretEnv(config, 'PUB_PASSWORD', natsClient(pair.publisher).secretKey),
+        { name: 'PUB_INBOX_PREFIX', value: natsClient(pair.publisher).inboxPrefix },
+        { name: 'SUB_USER', value: natsClient(pair.consumer).user },
+        secretEnv(config, 'SUB_PASSWORD', natsClient(pair.consumer).secretKey),
       ];
       new NatsBoxJob(this, 'smoke', {
         config,
@@ -241,7 +254,7 @@ function smokeScript(): string {
 timeout 60 nats --user "$SUB_USER" --password "$SUB_PASSWORD" sub "$SUBJECT" --count 1 > /tmp/received &
 sub=$!
 sleep 3
-nats --user "$PUB_USER" --password "$PUB_PASSWORD" pub "$SUBJECT" '{"smoke":true}' --jetstream -H Smoke-Test:true
+nats --user "$PUB_USER" --password "$PUB_PASSWORD" --inbox-prefix "$PUB_INBOX_PREFIX" pub "$SUBJECT" '{"smoke":true}' --jetstream -H Smoke-Test:true
 wait "$sub"
 grep -q '"smoke":true' /tmp/received
 echo "$PUB_USER published to $SUBJECT and $SUB_USER received it"
