@@ -25,15 +25,18 @@ export interface NatsUser {
   readonly permissions: NatsPermissions;
 }
 
-/** An export of the streams account, to the named accounts only (`accounts`: never public). */
-export type NatsExport =
-  | { readonly service: string; readonly accounts: readonly string[]; readonly response_type?: 'stream' }
-  | { readonly stream: string; readonly accounts: readonly string[] };
+/** A service export of the streams account, to the named accounts only (`accounts`: never public). */
+export interface NatsExport {
+  readonly service: string;
+  readonly accounts: readonly string[];
+  readonly response_type?: 'stream';
+}
 
-/** An import into a service's account, from the streams account, under the same subject. */
-export type NatsImport =
-  | { readonly service: { readonly account: string; readonly subject: string }; readonly to?: string }
-  | { readonly stream: { readonly account: string; readonly subject: string } };
+/** A service import into a service's account, from the streams account (renamed `to` a local subject). */
+export interface NatsImport {
+  readonly service: { readonly account: string; readonly subject: string };
+  readonly to?: string;
+}
 
 export interface NatsAccount {
   readonly jetstream?: 'enabled';
@@ -95,10 +98,12 @@ export function eventServices(config: Config): Config['services'] {
  * streams, their consumers and the stream Job's `admin` user live in the streams account, the only
  * one with JetStream. Nothing crosses between accounts but what the streams account exports to one
  * named account and that account imports: its declared publish subjects and the JetStream API of its
- * own durables (as services: the server gives every request a fresh `_R_.` reply in the streams
+ * own durables, as services: the server gives every request a fresh `_R_.` reply in the streams
  * account that leads back into the requester's account, so a reply subject chosen by a client can
- * never make JetStream write into a stream), and the subjects it consumes (as streams). Inside its
- * account each user is further limited to those subjects and its own inbox prefix.
+ * never make JetStream write into a stream. Events reach consumers only through their durables (a
+ * stream export would not carry them: the server does not pass a message that arrived through a
+ * service import on to stream imports). Inside its account each user is further limited to those
+ * subjects and its own inbox prefix.
  */
 export const STREAMS_ACCOUNT = 'STREAMS';
 /** The variable that gives a client its inbox prefix (nats.js `inboxPrefix`, nats CLI `--inbox-prefix`). */
@@ -152,16 +157,13 @@ export function durableApi(stream: string, durable: string): Array<{ subject: st
 /**
  * A service's rights: publish its declared subjects; for each durable consumer, exactly the
  * JetStream API calls a pull consumer makes (consumer info, next messages) and the acks; receive
- * replies on its own inbox prefix, and the subjects it consumes. Creating or changing streams and
- * consumers is the stream Job's (admin) right only.
+ * replies (acknowledgements, pulled events) on its own inbox prefix only. Creating or changing
+ * streams and consumers is the stream Job's (admin) right only.
  */
 export function servicePermissions(config: Config, service: Config['services'][number]): NatsPermissions {
   const pub: string[] = service.events.publishes.map((s) => natsSubject(config, s));
   const sub: string[] = [`${natsClient(service.name).inboxPrefix}.>`];
-  for (const c of service.events.consumes) {
-    pub.push(...durableApi(streamOf(config, c.subject), c.durable).map((a) => a.local));
-    sub.push(natsSubject(config, c.subject));
-  }
+  for (const c of service.events.consumes) pub.push(...durableApi(streamOf(config, c.subject), c.durable).map((a) => a.local));
   return { publish: { allow: [...new Set(pub)] }, subscribe: { allow: [...new Set(sub)] } };
 }
 
@@ -176,36 +178,27 @@ interface ServiceLink {
 }
 
 /** What crosses from the streams account into one service's account, and back. */
-function serviceLinks(config: Config, service: Config['services'][number]): { services: ServiceLink[]; streams: string[] } {
-  const services: ServiceLink[] = service.events.publishes.map((s) => ({ subject: natsSubject(config, s), local: natsSubject(config, s) }));
-  for (const c of service.events.consumes) services.push(...durableApi(streamOf(config, c.subject), c.durable));
-  return { services, streams: [...new Set(service.events.consumes.map((c) => natsSubject(config, c.subject)))] };
+function serviceLinks(config: Config, service: Config['services'][number]): ServiceLink[] {
+  const links: ServiceLink[] = service.events.publishes.map((s) => ({ subject: natsSubject(config, s), local: natsSubject(config, s) }));
+  for (const c of service.events.consumes) links.push(...durableApi(streamOf(config, c.subject), c.durable));
+  return links;
 }
 
 /** The accounts: the streams account (JetStream, admin, the exports) and one per service that declares events. */
 export function natsAccounts(config: Config): Record<string, NatsAccount> {
-  const links = eventServices(config).map((s) => ({ client: natsClient(s.name), service: s, ...serviceLinks(config, s) }));
-  // A consumed subject is exported once, to every account that consumes it.
-  const streamExports = new Map<string, string[]>();
-  for (const l of links) for (const subject of l.streams) streamExports.set(subject, [...(streamExports.get(subject) ?? []), l.client.account]);
+  const links = eventServices(config).map((s) => ({ client: natsClient(s.name), service: s, services: serviceLinks(config, s) }));
   const admin = natsClient(ADMIN_USER);
   const accounts: Record<string, NatsAccount> = {
     [admin.account]: {
       jetstream: 'enabled',
       users: [{ user: admin.user, password: { env: passwordEnv(admin.user) }, permissions: ADMIN_PERMISSIONS }],
-      exports: [
-        ...links.flatMap((l) => l.services.map((x) => ({ service: x.subject, accounts: [l.client.account], ...(x.responses ? { response_type: x.responses } : {}) }))),
-        ...[...streamExports].map(([stream, accounts]) => ({ stream, accounts })),
-      ],
+      exports: links.flatMap((l) => l.services.map((x) => ({ service: x.subject, accounts: [l.client.account], ...(x.responses ? { response_type: x.responses } : {}) }))),
     },
   };
   for (const l of links) {
     accounts[l.client.account] = {
       users: [{ user: l.client.user, password: { env: passwordEnv(l.client.user) }, permissions: servicePermissions(config, l.service) }],
-      imports: [
-        ...l.services.map((x) => ({ service: { account: admin.account, subject: x.subject }, ...(x.local !== x.subject ? { to: x.local } : {}) })),
-        ...l.streams.map((subject) => ({ stream: { account: admin.account, subject } })),
-      ],
+      imports: l.services.map((x) => ({ service: { account: admin.account, subject: x.subject }, ...(x.local !== x.subject ? { to: x.local } : {}) })),
     };
   }
   return accounts;

@@ -90,7 +90,7 @@ describe('identities and permissions, from the declared events', () => {
   test('webtoon may use its durable consumer on PAYMENT and nothing else', () => {
     expect(permissionsOf(natsConf(), 'webtoon')).toEqual({
       publish: ['JS.STREAMS.API.CONSUMER.INFO.PAYMENT.webtoon-unlock', 'JS.STREAMS.API.CONSUMER.MSG.NEXT.PAYMENT.webtoon-unlock', '$JS.ACK.PAYMENT.webtoon-unlock.>'],
-      subscribe: ['_INBOX_webtoon.>', 'events.payment.completed'],
+      subscribe: ['_INBOX_webtoon.>'],
     });
   });
 
@@ -182,7 +182,7 @@ describe('the stream Job', () => {
     expect(changed).not.toBe(same);
   });
 
-  test('the smoke Job is off by default; on, it publishes as payment and receives as webtoon', () => {
+  test('the smoke Job is off by default; on, it publishes as payment and reads the durable as webtoon', () => {
     expect(ofKind(objects, 'Job').map((j) => j.metadata.name).filter((n) => n.includes('smoke'))).toEqual([]);
     const o = synthObjects(configFrom({ events: { smoke: { enabled: true } } }));
     const smoke = ofKind(o, 'Job').find((j) => j.metadata.name.startsWith('nats-smoke-'))!;
@@ -190,6 +190,8 @@ describe('the stream Job', () => {
     expect(env).toContainEqual({ name: 'PUB_PASSWORD', valueFrom: { secretKeyRef: { name: 'nats-credentials', key: 'payment' } } });
     expect(env).toContainEqual({ name: 'PUB_INBOX_PREFIX', value: '_INBOX_payment' });
     expect(smoke.spec.template.spec.containers[0].command[2]).toContain('--inbox-prefix "$PUB_INBOX_PREFIX" pub');
+    expect(env).toEqual(expect.arrayContaining([{ name: 'STREAM', value: 'PAYMENT' }, { name: 'DURABLE', value: 'webtoon-unlock' }, { name: 'SUB_JS_API_PREFIX', value: 'JS.STREAMS.API' }]));
+    expect(smoke.spec.template.spec.containers[0].command[2]).toContain('--js-api-prefix "$SUB_JS_API_PREFIX" consumer info "$STREAM" "$DURABLE"');
     expect(env).toContainEqual({ name: 'SUB_PASSWORD', valueFrom: { secretKeyRef: { name: 'nats-credentials', key: 'webtoon' } } });
     expect(env).toContainEqual({ name: 'SUBJECT', value: 'events.payment.completed' });
   });
