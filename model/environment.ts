@@ -65,7 +65,7 @@ export interface ServiceModel {
   /** `http://<host>:<port>`: what a caller is given. */
   readonly url: string;
   /** Its Redis, named `<service>-redis` (present in the model even when the datastore is off). */
-  readonly datastore: { readonly name: string; readonly host: string };
+  readonly datastore: { readonly name: string };
   /** Whether it publishes or consumes events on a deployed bus. */
   readonly usesEvents: boolean;
 }
@@ -120,8 +120,6 @@ export interface EventBusModel extends Workload {
   readonly configMap: string;
   /** `nats://<host>:<client port>` */
   readonly clientUrl: string;
-  /** `nats://<name>-<i>.<headless>.<namespace>.svc.<domain>:<cluster port>`, one per server. */
-  readonly routes: readonly string[];
   /** The stream Job's ServiceAccount/NetworkPolicy name; its Job and ConfigMap add `-<hash>`. */
   readonly streams: { readonly name: string; readonly identity: Identity };
   /** The smoke Job's ServiceAccount/NetworkPolicy name; its Job adds `-<hash>`. */

@@ -41,7 +41,7 @@ export function resolve(config: Config): EnvironmentModel {
       pods: selectorLabels({ name: s.name, instance: s.name }),
       host,
       url: `http://${host}:${s.port}`,
-      datastore: { name: datastore, host: serviceHost(config, datastore, ns.apps) },
+      datastore: { name: datastore },
       usesEvents: eventClients.includes(s),
     };
   });
@@ -81,7 +81,6 @@ export function resolve(config: Config): EnvironmentModel {
       headless,
       configMap: `${e.name}-config`,
       clientUrl: `nats://${bus.host}:${e.ports.client}`,
-      routes: Array.from({ length: e.replicas }, (_, i) => `nats://${e.name}-${i}.${headless}.${ns.apps}.svc.${config.cluster.domain}:${e.ports.cluster}`),
       streams: job('streams'),
       smoke: job('smoke'),
     },
