@@ -67,6 +67,7 @@ const configObject = z.strictObject({
   auth: auth.prefault({}),
   /** Your copy of this repository: what the Jenkins job builds and Argo CD / Flux read. */
   repository: repository.prefault({}),
+  /** Pull-based deployment with Argo CD or Flux instead of the Jenkins deploy (docs/gitops.md). */
   gitops: gitops.prefault({}),
 });
 
