@@ -16,7 +16,14 @@ export interface ScopedObject {
   readonly apiVersion: string;
   readonly kind: string;
   readonly metadata: { readonly name: string; readonly namespace?: string };
-  readonly spec?: { readonly replicas?: unknown; readonly scaleTargetRef?: { readonly apiVersion?: string; readonly kind?: string; readonly name?: string } };
+  readonly spec?: {
+    readonly replicas?: unknown;
+    readonly scaleTargetRef?: { readonly apiVersion?: string; readonly kind?: string; readonly name?: string };
+    /** A CustomResourceDefinition's: the scope of the kind it defines. */
+    readonly group?: string;
+    readonly scope?: string;
+    readonly names?: { readonly kind?: string };
+  };
 }
 
 export interface GroupKind {
@@ -50,13 +57,16 @@ export function gitopsScope(objects: readonly ScopedObject[]): GitOpsScope {
   const namespaces = new Set<string>();
   const cluster = new Map<string, GroupKind>();
   const namespaced = new Map<string, GroupKind>();
+  // Kinds the output defines itself: their scope is in their CustomResourceDefinition.
+  const defined = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition' && o.spec?.scope === 'Cluster').map((o) => `${o.spec?.group}/${o.spec?.names?.kind}`));
+  const clusterScoped = (o: ScopedObject) => isClusterScoped(o) || defined.has(`${groupOf(o.apiVersion)}/${o.kind}`);
   for (const o of objects) {
     const gk = { group: groupOf(o.apiVersion), kind: o.kind };
     const key = `${gk.group}/${gk.kind}`;
-    if (isClusterScoped(o)) cluster.set(key, gk);
+    if (clusterScoped(o)) cluster.set(key, gk);
     else namespaced.set(key, gk);
     if (o.kind === 'Namespace') namespaces.add(o.metadata.name);
-    else if (!isClusterScoped(o) && o.metadata.namespace) namespaces.add(o.metadata.namespace);
+    else if (!clusterScoped(o) && o.metadata.namespace) namespaces.add(o.metadata.namespace);
   }
   return { namespaces: [...namespaces].sort(byText), clusterKinds: sortKinds(cluster), namespacedKinds: sortKinds(namespaced), controllerOwned: controllerOwned(objects) };
 }

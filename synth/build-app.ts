@@ -77,13 +77,13 @@ function apiObjects(charts: readonly Chart[]): ApiObject[] {
   return charts.flatMap((chart) => chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject));
 }
 
-/** Identities of every object, with the bodies of autoscalers and what they scale (all the scope reads). */
+/** Identities of every object, with the bodies of autoscalers, what they scale and CRDs (all the scope reads). */
 function scopedObjects(charts: readonly Chart[]): ScopedObject[] {
   const objects = apiObjects(charts);
   const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.toJson() as ScopedObject);
   const scaled = new Set(hpas.map((h) => `${h.metadata.namespace}/${h.spec?.scaleTargetRef?.kind}/${h.spec?.scaleTargetRef?.name}`));
   return objects.map((o) =>
-    o.kind === 'HorizontalPodAutoscaler' || scaled.has(`${o.metadata.namespace}/${o.kind}/${o.name}`)
+    o.kind === 'HorizontalPodAutoscaler' || o.kind === 'CustomResourceDefinition' || scaled.has(`${o.metadata.namespace}/${o.kind}/${o.name}`)
       ? (o.toJson() as ScopedObject)
       : { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } },
   );

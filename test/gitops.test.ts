@@ -73,7 +73,8 @@ describe('configuration', () => {
 
   test('dependsOn is Flux only; the old Jenkins repository keys are gone', () => {
     expect(configErrorFor({ repository: { url: REPO }, gitops: { mode: 'argocd', dependsOn: ['secrets'] } })).toContain('gitops.dependsOn');
-    expect(configErrorFor({ jenkins: { job: { repositoryUrl: REPO } } })).toMatch(/jenkins\.job\.repositoryUrl: unknown key/);
+    expect(configErrorFor({ jenkins: { job: { repositoryUrl: REPO } } })).toMatch(/jenkins\.job\.repositoryUrl: unknown key; it moved to repository\.url/);
+    expect(configErrorFor({ jenkins: { job: { branch: 'main' } } })).toMatch(/jenkins\.job\.branch: unknown key; it moved to repository\.revision/);
     expect(configErrorFor({ repository: { path: '../elsewhere' } })).toContain('repository.path');
   });
 
@@ -151,6 +152,14 @@ describe('Argo CD (the prod example)', () => {
       { group: 'apps', kind: 'Deployment', namespace: 'a', name: 'web', jsonPointers: ['/spec/replicas'], owner: 'HorizontalPodAutoscaler web' },
     ]);
     expect(gitopsScope(objs.slice(1)).controllerOwned).toEqual([]);
+  });
+
+  test('a custom kind the output defines is placed by its CRD\'s scope', () => {
+    const crd = (scope: string) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'sets.example.org' }, spec: { group: 'example.org', scope, names: { kind: 'Set' } } });
+    const cr = { apiVersion: 'example.org/v1', kind: 'Set', metadata: { name: 'x', namespace: 'ci' } };
+    const kinds = (s: ReturnType<typeof gitopsScope>) => ({ cluster: s.clusterKinds.map((k) => k.kind), namespaces: s.namespaces });
+    expect(kinds(gitopsScope([crd('Cluster'), cr]))).toEqual({ cluster: ['CustomResourceDefinition', 'Set'], namespaces: [] });
+    expect(kinds(gitopsScope([crd('Namespaced'), cr]))).toEqual({ cluster: ['CustomResourceDefinition'], namespaces: ['ci'] });
   });
 });
 

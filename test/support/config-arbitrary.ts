@@ -89,6 +89,7 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
       events: fc.boolean(),
       monitoring: fc.boolean(),
       jenkins: fc.boolean(),
+      gitops: fc.constantFrom('none', 'argocd', 'flux'),
       auth: fc.boolean(),
       namespaces: fc.uniqueArray(label(2, 30).filter((n) => !RESERVED_NAMESPACES.has(n)), { minLength: 4, maxLength: 4 }),
       domain: fc.constantFrom('cluster.local', 'k8s.example.internal'),
@@ -99,7 +100,7 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
       components: fc.constant(components),
     }),
   )
-  .map(({ services, calls, events, monitoring, jenkins, auth, namespaces, domain, dnsLabels, gatewayPorts, serviceType, gatewayResources, components }) => {
+  .map(({ services, calls, events, monitoring, jenkins, gitops, auth, namespaces, domain, dnsLabels, gatewayPorts, serviceType, gatewayResources, components }) => {
     const callsOf = new Map<string, Set<string>>();
     for (const [a, b] of calls) {
       if (a === b) continue;
@@ -128,6 +129,8 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
         kubeStateMetrics: { name: components.kubeStateMetrics },
       },
       jenkins: { enabled: jenkins, name: components.jenkins },
+      // A GitOps tool deploys instead of Jenkins (its objects are synthesized and validated too).
+      ...(gitops === 'none' ? {} : { repository: { url: 'https://git.example.org/team/container-infra.git' }, gitops: { mode: gitops } }),
       services: services.map((s, i) => ({
         name: s.name,
         ...(s.message !== undefined ? { message: s.message } : {}),
