@@ -76,6 +76,9 @@ export function objectClaims(model: Components): Claim[] {
     claim(j.namespace, j.agent.name, j.field, 'Service', 'NetworkPolicy');
     claim(j.namespace, j.agentsRole, j.field, 'Role', 'RoleBinding');
     claim(j.namespace, j.configMap, j.field, 'ConfigMap');
+  }
+  // The deploy identity exists only when Jenkins deploys (no GitOps mode: model/jenkins-deploys.ts).
+  if (j.enabled && j.deploys) {
     claim(j.namespace, j.deploy, j.field, 'ServiceAccount');
     for (const where of j.deployNamespaces) claim(where, j.deploy, j.field, 'Role', 'RoleBinding');
     claim(undefined, j.deployClusterRole, j.field, 'ClusterRole', 'ClusterRoleBinding');

@@ -170,6 +170,8 @@ export interface JenkinsModel extends WithConfigMap {
   readonly agent: { readonly name: string; readonly identity: Identity; readonly pods: Labels; readonly host: string; readonly tunnel: string };
   /** The controller's Role and RoleBinding for running agents. */
   readonly agentsRole: string;
+  /** Jenkins applies the environment itself (no GitOps tool does): only then has it a deploy identity. */
+  readonly deploys: boolean;
   /** The deploy identity: ServiceAccount, Role and RoleBinding in each deployed namespace. */
   readonly deploy: string;
   readonly deployNamespaces: readonly string[];

@@ -4,6 +4,7 @@ import { Identity, imageVersion, selectorLabels } from '../lib/labels';
 import { objectClaims, podPorts } from './claims';
 import { datastoreName } from './datastore-name';
 import { eventServices } from './events';
+import { jenkinsDeploys } from './jenkins-deploys';
 import type { Components, EnvironmentModel, Workload } from './environment';
 import { namespaceSpecs } from './namespaces';
 import { userCreatedSecrets } from './user-secrets';
@@ -115,6 +116,7 @@ export function resolve(config: Config): EnvironmentModel {
       url: `http://${jenkins.host}:${j.port}/`,
       agent: { name: agentName, identity: agentIdentity, pods: selectorLabels(agentIdentity), host: agentHost, tunnel: `${agentHost}:${j.agentPort}` },
       agentsRole: `${j.name}-agents`,
+      deploys: jenkinsDeploys(config),
       deploy: `${j.name}-deploy`,
       // The deploy identity's rights where it deploys: the configured namespaces, or those with objects.
       deployNamespaces: j.deploy.namespaces ?? [ns.ci, ns.apps, ...(m.enabled ? [ns.monitoring, ns.nodeMonitoring] : [])],

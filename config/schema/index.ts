@@ -2,6 +2,7 @@ import { knownScopes } from './auth';
 import { WELL_FORMED } from './common';
 import { checkConsistency } from './consistency';
 import { checkEvents } from './events-check';
+import { checkGitOps } from './gitops-check';
 import { configObject } from './object';
 
 export type { Config, ConfigInput } from './object';
@@ -9,6 +10,7 @@ export type { Config, ConfigInput } from './object';
 export const configSchema = configObject
   .superRefine(checkEvents, WELL_FORMED)
   .superRefine((c, ctx) => checkConsistency(c, ctx), WELL_FORMED)
+  .superRefine(checkGitOps, WELL_FORMED)
   .superRefine((c, ctx) => {
     // Route scopes must be ones a client can obtain: a typo would lock the route for everyone.
     const scopes = knownScopes(c.auth);

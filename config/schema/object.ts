@@ -3,9 +3,11 @@ import { auth } from './auth';
 import { dnsLabel, labelMap } from './common';
 import { events } from './events';
 import { gateway } from './gateway';
+import { gitops } from './gitops';
 import { jenkins } from './jenkins';
 import { DEFAULT_SERVICES, microservices } from './microservices';
 import { monitoring } from './monitoring';
+import { repository } from './repository';
 
 const namespaces = z
   .strictObject({
@@ -61,6 +63,10 @@ export const configObject = z.strictObject({
   jenkins: jenkins.prefault({}),
   events: events.prefault({}),
   auth: auth.prefault({}),
+  /** Your copy of this repository: what the Jenkins job builds and Argo CD / Flux read. */
+  repository: repository.prefault({}),
+  /** Pull-based deployment with Argo CD or Flux instead of the Jenkins deploy (docs/gitops.md). */
+  gitops: gitops.prefault({}),
 });
 
 /** The one typed configuration every chart reads (the refinements below do not change its shape). */
