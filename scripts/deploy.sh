@@ -37,12 +37,13 @@ fail() { echo "deploy.sh: $*" >&2; exit 1; }
 
 # The two files outside the set; exactly one of each.
 only() {
-  set -- "$DIR"/*-"$1".k8s.yaml
-  [ $# -eq 1 ] && [ -f "$1" ] || fail "$DIR must hold exactly one *-$2.k8s.yaml (run npx cdk8s synth)"
+  suffix=$1
+  set -- "$DIR"/*-"$suffix".k8s.yaml
+  [ $# -eq 1 ] && [ -f "$1" ] || fail "$DIR must hold exactly one *-$suffix.k8s.yaml (run npx cdk8s synth)"
   echo "$1"
 }
-DEPLOY_FILE=$(only deploy deploy)
-PARENT_FILE=$(only applyset applyset)
+DEPLOY_FILE=$(only deploy)
+PARENT_FILE=$(only applyset)
 
 # The parent's name (metadata.name, the only two-space-indented `name:` of that one-object file).
 PARENT=$(sed -n 's/^  name: *//p' "$PARENT_FILE" | head -n 1 | tr -d "\"'")
