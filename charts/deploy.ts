@@ -92,7 +92,9 @@ export class DeployChart extends Chart {
         metadata: {
           name: APPLYSET_CRD_NAME,
           labels: {
-            ...recommendedLabels({ name: APPLYSET_TYPE.plural, instance: APPLYSET_CRD_NAME, component: 'deploy', partOf: config.partOf }),
+            // One CRD for every environment in the cluster: nothing environment-specific here, or
+            // two environments' applies would conflict on it.
+            ...recommendedLabels({ name: APPLYSET_TYPE.plural, instance: APPLYSET_CRD_NAME, component: 'deploy', partOf: APPLYSET_TYPE.group }),
             // kubectl accepts custom resources as ApplySet parents only of CRDs with this label.
             [APPLYSET_LABELS.isParentType]: 'true',
           },

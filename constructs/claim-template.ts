@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import type { Storage } from '../config/schema/common';
 import * as k8s from '../imports/k8s';
 import { Labels } from './labels';
+import { storedQuantity } from './resources';
 
 /**
  * A StatefulSet volume claim template written the way the API server stores it. The list is atomic:
@@ -15,7 +16,7 @@ export function claimTemplate(name: string, labels: Labels, storage: Storage): k
     spec: {
       accessModes: ['ReadWriteOnce'],
       ...(storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
-      resources: { requests: { storage: k8s.Quantity.fromString(storage.size) } },
+      resources: { requests: { storage: storedQuantity(storage.size) } },
       volumeMode: 'Filesystem',
     },
   };

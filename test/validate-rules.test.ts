@@ -56,11 +56,13 @@ describe('rules for mistakes a cluster or a reviewer would catch, planted into d
     const manifests = planted((objects) => {
       get(objects, 'NetworkPolicy', 'news-redis').spec.ingress = [];
       app(objects).command = [];
+      app(objects).env = [...(app(objects).env ?? []), { name: 'EMPTY', value: '' }];
       get(objects, 'Role', 'jenkins-agents').rules = [];
     });
     const findings = only(findingsOf(manifests), 'empty-lists');
     expect(findings.map((f) => [f.object?.kind, f.object?.name, f.path])).toEqual([
       ['Deployment', 'webtoon', 'spec.template.spec.containers[0].command'],
+      ['Deployment', 'webtoon', `spec.template.spec.containers[0].env[${get(DIST.map((m) => m.object), 'Deployment', 'webtoon').spec.template.spec.containers[0].env.length}].value`],
       ['NetworkPolicy', 'news-redis', 'spec.ingress'],
     ]);
     expect(findings[0].fix).toContain('leave the field out');

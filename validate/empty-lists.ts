@@ -9,7 +9,8 @@ import { refOf } from './manifests';
  * field, and every apply (and a GitOps controller's diff) sees a change that never settles. Leave the
  * field out instead; it means the same.
  *
- * The few list fields that are not `omitempty` are kept as written: they are not findings.
+ * The few list fields that are not `omitempty` are kept as written: they are not findings. An
+ * environment variable's empty `value` is dropped the same way and reported here too.
  */
 const KEPT_EMPTY: Readonly<Record<string, readonly string[]>> = {
   // rbac/v1 Role and ClusterRole: `Rules []PolicyRule json:"rules"`.
@@ -34,7 +35,16 @@ export function checkEmptyLists(manifests: readonly Manifest[]): Finding[] {
     const opaque = OPAQUE[kind];
     const walk = (value: unknown, path: Path) => {
       if (path.length > 0 && opaque?.test(fieldPath(path))) return;
-      if (Array.isArray(value)) {
+      if (value === '' && path[path.length - 1] === 'value' && typeof path[path.length - 2] === 'number' && path[path.length - 3] === 'env') {
+        out.push({
+          check: 'empty-lists',
+          file: m.file,
+          object: refOf(m.object),
+          path: fieldPath(path),
+          message: 'an empty environment value: the API server drops `value: ""`, so every apply reports a change',
+          fix: 'leave `value` out (the variable is set to the empty string either way)',
+        });
+      } else if (Array.isArray(value)) {
         if (value.length === 0 && !kept.has(fieldPath(path))) {
           out.push({
             check: 'empty-lists',

@@ -72,12 +72,17 @@ export function serviceAccountKubeconfig(namespace: string, name: string): strin
   return file;
 }
 
-/** Every object of an ApplySet (by its member label): identity → resourceVersion / generation. */
-export function members(setId: string, kinds: string[]): Map<string, { rv: string; generation?: number }> {
-  const out = new Map<string, { rv: string; generation?: number }>();
-  const r = ok(kubectl(['get', kinds.join(','), '-A', '-l', `applyset.kubernetes.io/part-of=${setId}`, '-o', 'json']), 'list members');
+/**
+ * Every object of an ApplySet (by its member label) → when its field manager last changed it (the
+ * Apply entry's time in managedFields) and its generation. Controllers write status (and bump the
+ * resourceVersion) all the time; only a write by our manager moves the time.
+ */
+export function members(setId: string, kinds: string[], fieldManager: string): Map<string, { applied?: string; generation?: number }> {
+  const out = new Map<string, { applied?: string; generation?: number }>();
+  const r = ok(kubectl(['get', kinds.join(','), '-A', '-l', `applyset.kubernetes.io/part-of=${setId}`, '-o', 'json', '--show-managed-fields']), 'list members');
   for (const o of JSON.parse(r.stdout).items) {
-    out.set(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, { rv: o.metadata.resourceVersion, generation: o.metadata.generation });
+    const entry = (o.metadata.managedFields ?? []).find((m: any) => m.manager === fieldManager && m.operation === 'Apply');
+    out.set(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, { applied: entry?.time, generation: o.metadata.generation });
   }
   return out;
 }
