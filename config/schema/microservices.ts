@@ -121,7 +121,7 @@ export function calleeEnvName(callee: string): string {
  * service, and no callee name may produce one. A new generated variable is added here
  * (test/claims.test.ts fails on a synthesized variable that is neither listed nor the user's).
  */
-export const GENERATED_ENV = ['DATASTORE_URL', 'PODINFO_UI_MESSAGE', 'NATS_URL', 'NATS_USER', 'NATS_PASSWORD'] as const;
+export const GENERATED_ENV = ['DATASTORE_URL', 'PODINFO_UI_MESSAGE', 'NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'NATS_INBOX_PREFIX', 'NATS_JS_API_PREFIX'] as const;
 
 export const microservices = z
   .array(microservice)
