@@ -310,7 +310,7 @@ describe('node-exporter', () => {
     const c = containerNamed(find(synthObjects(custom), 'DaemonSet', ne.name, custom.namespaces.nodeMonitoring), 'node-exporter');
     expect(c.ports).toEqual([expect.objectContaining({ containerPort: 9200 })]);
     expect(c.args).toContain('--web.listen-address=$(HOST_IP):9200');
-    expect(c.env).toContainEqual({ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
+    expect(c.env).toContainEqual({ name: 'HOST_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.hostIP' } } });
   });
 });
 
