@@ -61,6 +61,8 @@ export async function startBus(conf: string, env: (index: number) => Record<stri
     } catch (e) {
       if (!(e instanceof MetaGroupNotFormed)) throw e;
       failures.push(`attempt ${attempt}: ${e.message}`);
+      // Said, not hidden: how often a cold start fails here is worth knowing.
+      process.stderr.write(`nats-server cluster of ${cluster.count}: cold start ${attempt} did not form its meta group (${e.message.split(';')[0]}), ${attempt < ATTEMPTS ? 'starting again' : 'giving up'}\n`);
     }
   }
   throw new Error(`the cluster of ${cluster.count} did not form its JetStream meta group in ${ATTEMPTS} cold starts:\n${failures.join('\n')}`);
