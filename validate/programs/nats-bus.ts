@@ -62,7 +62,7 @@ export async function startBus(conf: string, env: (index: number) => Record<stri
       if (!(e instanceof MetaGroupNotFormed)) throw e;
       failures.push(`attempt ${attempt}: ${e.message}`);
       // Said, not hidden: how often a cold start fails here is worth knowing.
-      process.stderr.write(`nats-server cluster of ${cluster.count}: cold start ${attempt} did not form its meta group (${e.message.split(';')[0]}), ${attempt < ATTEMPTS ? 'starting again' : 'giving up'}\n`);
+      process.stderr.write(`nats-server cluster of ${cluster.count}: cold start ${attempt} did not form its meta group, ${attempt < ATTEMPTS ? 'starting again' : 'giving up'}: ${e.message}\n`);
     }
   }
   throw new Error(`the cluster of ${cluster.count} did not form its JetStream meta group in ${ATTEMPTS} cold starts:\n${failures.join('\n')}`);
@@ -87,9 +87,9 @@ async function startServers(conf: string, cluster: { statefulSet: string; count:
       mkdirSync(own, { recursive: true });
       const text = localNatsConfig(conf, local, own, cluster ? { statefulSet: cluster.statefulSet, index: i, ports: clusterPorts } : undefined);
       servers.push(await startNatsServer(writeFile(own, 'nats.conf', text), env(i), local, timeoutMs));
-      if (count > 1 && servers.length === Math.floor(count / 2) + 1) await untilMeta(servers, count, 'a leader', (m) => Boolean(m?.leader));
+      if (count > 1 && servers.length === Math.floor(count / 2) + 1) await untilMeta(servers, count, 'meta leader', (m) => Boolean(m?.leader));
     }
-    if (count > 1) await untilMeta(servers, count, `a leader that sees all ${count} servers current`, (m) => m?.replicas?.length === count - 1 && m.replicas.every((p) => p.current && !p.offline));
+    if (count > 1) await untilMeta(servers, count, `leader that sees all ${count} servers current`, (m) => m?.replicas?.length === count - 1 && m.replicas.every((p) => p.current && !p.offline));
   } catch (e) {
     await stop();
     throw e;
