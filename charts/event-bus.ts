@@ -5,26 +5,14 @@ import type { EnvironmentModel } from '../model/environment';
 import { ADMIN_USER } from '../config/schema/events';
 import { definitionsHash, jetStreamFiles, STREAMS_SCRIPT } from '../constructs/jetstream-objects';
 import { Identity, recommendedLabels, selectorLabels } from '../lib/labels';
-import {
-  INBOX_PREFIX_ENV,
-  JS_API_PREFIX_ENV,
-  LAME_DUCK_GRACE_SECONDS,
-  LAME_DUCK_SECONDS,
-  NATS_CONFIG_DIR,
-  NATS_CONFIG_FILE,
-  NATS_PID_DIR,
-  NATS_STORE_DIR,
-  natsClient,
-  natsServerConfig,
-  passwordEnv,
-  renderNatsConfig,
-} from '../constructs/nats-config';
+import { INBOX_PREFIX_ENV, JS_API_PREFIX_ENV, LAME_DUCK_GRACE_SECONDS, LAME_DUCK_SECONDS, NATS_CONFIG_DIR, NATS_CONFIG_FILE, NATS_PID_DIR, NATS_STORE_DIR, natsClient, natsServerConfig, passwordEnv, renderNatsConfig } from '../constructs/nats-config';
 import { eventServices, natsSubject, streamOf } from '../model/events';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
+import { asStoredClaimTemplates, claimTemplate } from '../constructs/claim-template';
 
 const PORT_NAMES = { client: 'nats', cluster: 'cluster', monitor: 'monitor', metrics: 'metrics' } as const;
 const METRICS_PATH = '/metrics';
@@ -87,7 +75,7 @@ export class EventBusChart extends Chart {
 
     const passwords = [ADMIN_USER, ...eventServices(config).map((s) => s.name)].map((user) => secretEnv(config, passwordEnv(user), user));
     const claimLabels = recommendedLabels({ ...identity, version: undefined });
-    new k8s.KubeStatefulSet(this, 'statefulset', {
+    const statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
       metadata: { name: e.name, labels },
       spec: {
         serviceName: headlessName,
@@ -115,10 +103,10 @@ export class EventBusChart extends Chart {
                 imagePullPolicy: config.imagePullPolicy,
                 args: ['--config', `${NATS_CONFIG_DIR}/${NATS_CONFIG_FILE}`],
                 env: [
-                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
                   { name: 'SERVER_NAME', value: '$(POD_NAME)' },
                   // The Go runtime collects before the container limit is reached.
-                  { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { containerName: 'nats', resource: 'limits.memory' } } },
+                  { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { containerName: 'nats', resource: 'limits.memory', divisor: k8s.Quantity.fromString('0') } } },
                   ...passwords,
                 ],
                 ports: [
@@ -170,18 +158,10 @@ export class EventBusChart extends Chart {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data', labels: claimLabels },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              ...(e.storage.storageClassName ? { storageClassName: e.storage.storageClassName } : {}),
-              resources: { requests: { storage: k8s.Quantity.fromString(e.storage.size) } },
-            },
-          },
-        ],
+        volumeClaimTemplates: [claimTemplate('data', claimLabels, e.storage)],
       },
     });
+    asStoredClaimTemplates(statefulSet);
 
     disruptionBudget(this, e.name, labels, selector);
 

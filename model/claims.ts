@@ -5,6 +5,7 @@ export { HASH_SUFFIX_LENGTH };
 export type { Claim, PodPorts };
 
 import { nameRule } from '../lib/names';
+import { APPLYSET_CRD_NAME, APPLYSET_TYPE } from './applyset-type';
 
 // The claims and pod ports of the resolved model, and the clash and name checks model/check.ts runs on them.
 
@@ -82,6 +83,12 @@ export function objectClaims(model: Components): Claim[] {
     claim(j.namespace, j.deploy, j.field, 'ServiceAccount');
     for (const where of j.deployNamespaces) claim(where, j.deploy, j.field, 'Role', 'RoleBinding');
     claim(undefined, j.deployClusterRole, j.field, 'ClusterRole', 'ClusterRoleBinding');
+  }
+  // scripts/deploy.sh: the ApplySet parent's type (one for every environment) and this environment's
+  // parent; under a GitOps mode that tool deploys and neither is generated (synth/build-app.ts).
+  if (config.gitops.mode === 'none') {
+    claim(undefined, APPLYSET_CRD_NAME, 'constant (model/applyset-type.ts)', 'CustomResourceDefinition');
+    claim(undefined, j.applySetParent, 'partOf, jenkins.deploy.environment', APPLYSET_TYPE.kind);
   }
   return claims;
 }

@@ -176,5 +176,7 @@ export interface JenkinsModel extends WithConfigMap {
   readonly deploy: string;
   readonly deployNamespaces: readonly string[];
   readonly deployClusterRole: string;
+  /** The ApplySet parent of this environment (`<partOf>-<jenkins.deploy.environment>`), also the field manager. */
+  readonly applySetParent: string;
   readonly scrapeTarget?: ScrapeTarget;
 }

@@ -121,6 +121,7 @@ export function resolve(config: Config): EnvironmentModel {
       // The deploy identity's rights where it deploys: the configured namespaces, or those with objects.
       deployNamespaces: j.deploy.namespaces ?? [ns.ci, ns.apps, ...(m.enabled ? [ns.monitoring, ns.nodeMonitoring] : [])],
       deployClusterRole: `${ns.ci}-${j.name}-deploy`,
+      applySetParent: `${partOf}-${j.deploy.environment}`,
       scrapeTarget: j.enabled ? { service: j.name, namespace: ns.ci, port: j.port, address: `${jenkins.host}:${j.port}`, path: `${j.metricsPath}/` } : undefined,
     },
   };
