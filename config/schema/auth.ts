@@ -73,6 +73,12 @@ export const routeAuth = z.strictObject({
   required: z.boolean().default(false),
   /** Scope the token must carry; one that some `auth.clients[].scopes` lists. */
   scope: scope.optional(),
+  /**
+   * Public routes only: pass the client's `Authorization` header on to this service (one that
+   * checks credentials itself). Off: the gateway removes it, so a token sent for another route
+   * never reaches this one. A route with `required: true` always receives the checked token.
+   */
+  forwardAuthorization: z.boolean().default(false),
 });
 export type RouteAuth = z.infer<typeof routeAuth>;
 

@@ -1,3 +1,4 @@
+import { createHmac } from 'crypto';
 import { ChildProcess } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -14,8 +15,8 @@ import { freePort, request, startLogged, stop, waitFor } from './loopback';
 export const AUTH_NODE = process.env.AUTH_TEST_NODE ?? process.execPath;
 
 export const CLIENTS = [
-  { id: 'shop', scopes: ['payment'], secret: 'shop-secret-0123456789' },
-  { id: 'reader', scopes: ['news', 'webtoon'], secret: 'reader-secret-0123456789' },
+  { id: 'shop', scopes: ['payment'], secret: 'shop-secret-0123456789-abcdefghij-klmn' },
+  { id: 'reader', scopes: ['news', 'webtoon'], secret: 'reader-secret-0123456789-abcdefghij-kl' },
 ];
 export const KEYS = { old: 'o'.repeat(40), new: 'n'.repeat(40), foreign: 'f'.repeat(40) };
 
@@ -82,4 +83,19 @@ export async function getToken(port: number, client = CLIENTS[0], tokenPath = '/
 /** The decoded JOSE header or payload of a compact JWT (for assertions only). */
 export function jwtPart(token: string, part: 0 | 1): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[part], 'base64url').toString('utf8'));
+}
+
+/**
+ * A compact HS256 JWT made here with node:crypto (not with the service's code), for tokens the
+ * service would never issue: hostile claims, odd times. `kid` names a key of KEYS.
+ */
+export function forgeToken(claims: Record<string, unknown>, kid: keyof typeof KEYS = 'new', header: Record<string, unknown> = {}): string {
+  const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const input = `${part({ alg: 'HS256', kid, typ: 'at+jwt', ...header })}.${part(claims)}`;
+  return `${input}.${createHmac('sha256', KEYS[kid]).update(input).digest('base64url')}`;
+}
+
+/** Claims as the service issues them (test settings), to be changed one at a time. */
+export function claimsFor(sub: string, scope: string, now = Math.floor(Date.now() / 1000)): Record<string, unknown> {
+  return { sub, scope, iss: 'test-issuer', aud: 'test-audience', iat: now, exp: now + 300 };
 }

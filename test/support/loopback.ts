@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'fs';
 import * as dgram from 'dgram';
 import * as http from 'http';
+import * as net from 'net';
 import * as path from 'path';
 
 /**
@@ -28,12 +29,14 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs?: number;
+  /** Source address on the loopback network (127.0.0.0/8), to play several clients or proxies. */
+  localAddress?: string;
 }
 
 export function request(port: number, urlPath: string, o: RequestOptions = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: urlPath, method: o.method ?? 'GET', headers: o.headers, timeout: o.timeoutMs ?? 3000, agent: false },
+      { host: '127.0.0.1', port, path: urlPath, method: o.method ?? 'GET', headers: o.headers, timeout: o.timeoutMs ?? 3000, agent: false, ...(o.localAddress ? { localAddress: o.localAddress } : {}) },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -130,3 +133,36 @@ export class DnsStub {
     return Buffer.concat([header, question, answer]);
   }
 }
+
+/** A raw request: for what an HTTP client library will not send (oversized lines, broken syntax). */
+export function raw(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    let out = '';
+    s.setTimeout(3000, () => s.destroy(new Error('raw request timed out')));
+    s.on('data', (c) => {
+      out += c.toString('utf8');
+      // Done at the end of the first response: nginx may linger on a connection it answered early.
+      const end = out.indexOf('\r\n\r\n');
+      const length = Number(/\r\ncontent-length: ([0-9]+)/i.exec(out)?.[1] ?? NaN);
+      if (end >= 0 && Buffer.byteLength(out.slice(end + 4)) >= length) {
+        resolve(out);
+        s.destroy();
+      }
+    });
+    s.on('end', () => resolve(out));
+    s.on('close', () => resolve(out));
+    s.on('error', reject);
+    // Write without half-closing, as a real client waiting for its answer does: a FIN while nginx
+    // discards the announced body made it fall back to its built-in HTML error page now and then.
+    s.write(text);
+  });
+}
+
+export function statusAndJson(response: string): { status: number; contentType: string; body: unknown } {
+  const [head, body] = response.split('\r\n\r\n');
+  const status = Number(/^HTTP\/1\.1 ([0-9]{3})/.exec(head)?.[1]);
+  const contentType = /\r\ncontent-type: ([^\r]+)/i.exec(head)?.[1] ?? '';
+  return { status, contentType, body: JSON.parse(body) };
+}
+

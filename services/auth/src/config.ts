@@ -35,24 +35,26 @@ export interface LoadedAuth {
 
 /** HS256 keys shorter than the hash output are refused (RFC 7518 §3.2). */
 export const MIN_KEY_BYTES = 32;
+/**
+ * Client secrets shorter than this are refused at start: a short secret can be guessed through
+ * the token endpoint (the gateway's rate limit slows that, it does not stop it).
+ * `openssl rand -base64 32` gives 44.
+ */
+export const MIN_CLIENT_SECRET_BYTES = 32;
 
 export function loadAuth(env: NodeJS.ProcessEnv): LoadedAuth {
   const raw = env.AUTH_CONFIG;
   if (!raw) throw new Error('AUTH_CONFIG is not set');
   const settings = JSON.parse(raw) as AuthSettings;
   if (!settings.keys?.length) throw new Error('AUTH_CONFIG.keys: at least one signing key is needed');
-  const secret = (name: string, what: string): string => {
+  const secret = (name: string, what: string, minBytes: number): Buffer => {
     const v = env[name];
     if (!v) throw new Error(`${name} (${what}) is not set: create the Secret as the README shows`);
-    return v;
+    const bytes = Buffer.from(v, 'utf8');
+    if (bytes.length < minBytes) throw new Error(`${name} (${what}) must be at least ${minBytes} bytes, it has ${bytes.length}: generate one with \`openssl rand -base64 48\``);
+    return bytes;
   };
-  const clientSecrets = new Map(settings.clients.map((c) => [c.id, Buffer.from(secret(c.secretEnv, `secret of client ${c.id}`), 'utf8')]));
-  const keys = new Map(
-    settings.keys.map((k) => {
-      const bytes = new TextEncoder().encode(secret(k.env, `signing key ${k.kid}`));
-      if (bytes.length < MIN_KEY_BYTES) throw new Error(`${k.env} (signing key ${k.kid}) must be at least ${MIN_KEY_BYTES} bytes`);
-      return [k.kid, bytes];
-    }),
-  );
+  const clientSecrets = new Map(settings.clients.map((c) => [c.id, secret(c.secretEnv, `secret of client ${c.id}`, MIN_CLIENT_SECRET_BYTES)]));
+  const keys = new Map(settings.keys.map((k) => [k.kid, new Uint8Array(secret(k.env, `signing key ${k.kid}`, MIN_KEY_BYTES))]));
   return { settings, clientSecrets, keys };
 }
