@@ -99,3 +99,41 @@ export function forgeToken(claims: Record<string, unknown>, kid: keyof typeof KE
 export function claimsFor(sub: string, scope: string, now = Math.floor(Date.now() / 1000)): Record<string, unknown> {
   return { sub, scope, iss: 'test-issuer', aud: 'test-audience', iat: now, exp: now + 300 };
 }
+
+/** One series of a Prometheus text exposition: name and labels (values are not kept). */
+export interface ScrapedSeries {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The series of a /metrics answer (text format 0.0.4; label values without escaped quotes suffice here). */
+export function parseExposition(text: string): ScrapedSeries[] {
+  const out: ScrapedSeries[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? [^ ]+$/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    out.push({ name: m[1], labels });
+  }
+  return out;
+}
+
+/**
+ * Series of the shipped bundle after a token, a good and a bad check, a missing token and a check
+ * that fails inside the service (a subject that cannot be a header value): what Prometheus scrapes.
+ */
+export async function scrapeAuthSeries(): Promise<ScrapedSeries[]> {
+  const bundle = writeBundle();
+  const auth = await startAuth(bundle.file, { kids: ['new', 'old'] });
+  try {
+    const validate = (token?: string) => request(auth.port, '/validate', { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    await validate(await getToken(auth.port));
+    await validate('garbage');
+    await validate();
+    await validate(forgeToken(claimsFor('shop\r\nx: y', 'payment')));
+    return parseExposition((await request(auth.port, '/metrics')).body);
+  } finally {
+    await auth.close();
+    bundle.cleanup();
+  }
+}
