@@ -30,6 +30,7 @@ export interface AuthInstance {
 export function settingsFor(port: number, kids: string[], overrides: Partial<AuthSettings> = {}): AuthSettings {
   return {
     port,
+    algorithm: 'HS256',
     issuer: 'test-issuer',
     audience: 'test-audience',
     tokenLifetimeSeconds: 300,

@@ -4,12 +4,14 @@ import { errors, jwtVerify, SignJWT } from 'jose';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { LoadedAuth } from './config';
 import { CLOCK_SKEW_SECONDS, FORM_TYPE, MAX_DISCARD_BYTES, MAX_FORM_BYTES, MAX_HEADER_BYTES } from './limits';
+import { JWKS_PATH } from './paths';
 import { ERROR_OUTCOME, TOKEN_OUTCOMES, VALIDATE_OUTCOMES } from './outcomes';
 
 /** Headers of the contract with the gateway (nginx auth_request); the gateway reads the same names. */
 export const REQUIRED_SCOPE_HEADER = 'x-auth-required-scope';
 export const SUBJECT_HEADER = 'x-auth-subject';
 export const SCOPES_HEADER = 'x-auth-scopes';
+const JWKS_MAX_AGE_SECONDS = 60;
 
 const REALM = 'container-infra';
 
@@ -88,7 +90,7 @@ export interface AuthServer {
 }
 
 /** Paths and the `endpoint` label they are counted under; anything else is `other`. */
-const ENDPOINTS: Record<string, string> = { '/token': 'token', '/validate': 'validate', '/healthz': 'healthz', '/readyz': 'readyz', '/metrics': 'metrics' };
+const ENDPOINTS: Record<string, string> = { '/token': 'token', '/validate': 'validate', [JWKS_PATH]: 'jwks', '/healthz': 'healthz', '/readyz': 'readyz', '/metrics': 'metrics' };
 
 function log(level: string, msg: string, extra: Record<string, unknown> = {}): void {
   console.error(JSON.stringify({ level, msg, ...extra }));
@@ -124,7 +126,8 @@ function failed(res: http.ServerResponse): void {
 export function createAuthServer(auth: LoadedAuth): AuthServer {
   const { settings } = auth;
   const [signing] = settings.keys;
-  const signingKey = auth.keys.get(signing.kid)!;
+  const signingKey = auth.keys.get(signing.kid)!.sign;
+  const jwksBody = JSON.stringify(auth.jwks);
   const clients = new Map(settings.clients.map((c) => [c.id, c]));
   let ready = true;
 
@@ -172,7 +175,7 @@ export function createAuthServer(auth: LoadedAuth): AuthServer {
     if (refused.length > 0) return [{ status: 400, body: { error: 'invalid_scope', error_description: `not allowed: ${refused.join(' ')}` } }, 'invalid_scope'];
     const scope = scopes.join(' ');
     const jwt = await new SignJWT({ scope })
-      .setProtectedHeader({ alg: 'HS256', kid: signing.kid, typ: 'at+jwt' })
+      .setProtectedHeader({ alg: settings.algorithm, kid: signing.kid, typ: 'at+jwt' })
       .setSubject(client.id)
       .setIssuer(settings.issuer)
       .setAudience(settings.audience)
@@ -200,8 +203,8 @@ export function createAuthServer(auth: LoadedAuth): AuthServer {
       ({ payload } = await jwtVerify(m[1], (h) => {
         const key = h.kid !== undefined ? auth.keys.get(h.kid) : undefined;
         if (!key) throw new errors.JWKSNoMatchingKey();
-        return key;
-      }, { algorithms: ['HS256'], issuer: settings.issuer, audience: settings.audience, typ: 'at+jwt', requiredClaims: ['sub', 'exp', 'iat'] }));
+        return key.verify;
+      }, { algorithms: [settings.algorithm], issuer: settings.issuer, audience: settings.audience, typ: 'at+jwt', requiredClaims: ['sub', 'exp', 'iat'] }));
     } catch (e) {
       return e instanceof errors.JWTExpired ? invalid('the token has expired', 'expired') : invalid('the token is malformed or its signature is invalid', 'invalid');
     }
@@ -226,6 +229,10 @@ export function createAuthServer(auth: LoadedAuth): AuthServer {
         return token(req);
       case 'validate':
         return validate(req);
+      case 'jwks':
+        // Public keys only. Short caching: after a rotation, verifiers see the new key within a minute
+        // (and a verifier that meets an unknown kid should fetch again at once).
+        return [{ status: 200, headers: { 'content-type': 'application/jwk-set+json', 'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` }, body: jwksBody }, 'ok'];
       case 'healthz':
         return [{ status: 200, body: { status: 'ok' } }, 'ok'];
       case 'readyz':
