@@ -120,6 +120,8 @@ describe('auth configuration errors name the field', () => {
     ['no signing key', { auth: { signingKeyIds: [] } }, /auth\.signingKeyIds.*at least one signing key id/],
     ['a too long token lifetime', { auth: { tokenLifetimeSeconds: 100000 } }, /auth\.tokenLifetimeSeconds.*at most 86400/],
     ['a bad resolver', { gateway: { resolver: 'dns server' } }, /gateway\.resolver.*host:port/],
+    ['an unknown signing algorithm', { auth: { signingAlgorithm: 'RS256' } }, /auth\.signingAlgorithm.*must be one of: ES256, EdDSA, HS256/],
+    ['an unknown traffic policy', { gateway: { service: { type: 'LoadBalancer', externalTrafficPolicy: 'local' } } }, /gateway\.service\.externalTrafficPolicy/],
   ])('%s', (_, input, message) => {
     const text = configErrorFor(input);
     expect(text).toContain('bad.yaml');
