@@ -129,10 +129,15 @@ function errorPages(overrides: Record<number, { status: number; name: string }> 
   });
 }
 
-/** A variable name for a route's upstream (`news-api` → `$upstream_news_api`). */
-function upstreamVariable(prefix: string): string {
-  return `$upstream_${prefix.replace(/-/g, '_')}`;
-}
+/**
+ * The variable every route sets to its upstream. One name for all routes, never one derived from a
+ * service name: a variable's name goes into nginx's variables hash, whose bucket (64 bytes by
+ * default) holds names up to 46 characters on 64-bit builds, and nginx refuses to start beyond it
+ * (`could not build variables_hash`). A request matches one location, so one name is enough; it
+ * also keeps the per-request variables array small at 1000 routes. No name in the generated
+ * nginx.conf comes from the configuration (test/gateway.test.ts).
+ */
+export const ROUTE_UPSTREAM_VARIABLE = '$route_upstream';
 
 function proxyHeaders(prefix: string, authed: boolean, forwardAuthorization: boolean): NginxDirective[] {
   return [
@@ -152,7 +157,7 @@ function proxyHeaders(prefix: string, authed: boolean, forwardAuthorization: boo
 }
 
 function routeLocation(r: GatewayRoute): NginxDirective[] {
-  const v = upstreamVariable(r.prefix);
+  const v = ROUTE_UPSTREAM_VARIABLE;
   return [
     // Relative, and the query string kept: right behind a Service, a LoadBalancer or TLS.
     block('location', ['=', `/${r.prefix}`], [d('return', 308, `/${r.prefix}/$is_args$args`)]),

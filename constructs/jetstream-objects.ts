@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import type { Config } from '../config/schema';
+import { durationSeconds } from '../config/schema/events';
 import { quantityBytes } from '../validate/quantity';
 import { eventServices, natsSubject, streamOf } from './nats-config';
 
@@ -9,13 +10,10 @@ import { eventServices, natsSubject, streamOf } from './nats-config';
  * them; its name carries a hash of this content, so a changed definition is a new Job and an
  * unchanged one is nothing new to apply.
  */
-const NS_PER: Record<string, number> = { s: 1e9, m: 60e9, h: 3600e9, d: 86400e9 };
 
-/** `7d` → nanoseconds (the API's unit for durations). */
+/** `7d` → nanoseconds (the API's unit for durations). Exact: the schema keeps them within int64. */
 export function durationNanos(d: string): number {
-  const m = /^([0-9]+)(s|m|h|d)$/.exec(d);
-  if (!m) throw new Error(`unsupported duration "${d}"`);
-  return Number(m[1]) * NS_PER[m[2]];
+  return durationSeconds(d) * 1e9;
 }
 
 export interface JetStreamStream {
@@ -48,8 +46,16 @@ export interface JetStreamConsumer {
 
 /** How long a pulled message may stay unacknowledged before it is delivered again. */
 export const ACK_WAIT = '30s';
-/** Window in which a repeated Nats-Msg-Id is dropped as a duplicate. */
+/**
+ * Window in which a repeated Nats-Msg-Id is dropped as a duplicate: 2 minutes (the server's
+ * default), or the stream's max age when that is shorter, because JetStream refuses a window
+ * longer than the max age (server/stream.go checkStreamCfg, 2.10 and 2.12).
+ */
 export const DUPLICATE_WINDOW = '2m';
+
+export function duplicateWindowNanos(maxAge: string): number {
+  return Math.min(durationNanos(DUPLICATE_WINDOW), durationNanos(maxAge));
+}
 
 export function jetStreamStreams(config: Config): JetStreamStream[] {
   return config.events.streams.map((s) => ({
@@ -64,7 +70,7 @@ export function jetStreamStreams(config: Config): JetStreamStream[] {
     max_msg_size: -1,
     max_consumers: -1,
     num_replicas: s.replicas,
-    duplicate_window: durationNanos(DUPLICATE_WINDOW),
+    duplicate_window: duplicateWindowNanos(s.maxAge),
   }));
 }
 

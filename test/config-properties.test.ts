@@ -9,6 +9,7 @@ import { buildApp } from '../synth/build-app';
 import { duplicateObjects } from '../synth/unique-objects';
 import { formatFinding } from '../validate/findings';
 import { defaultOptions, validateDirectory } from '../validate/index';
+import { checkPrograms, eventClients, formatResult, ProgramResult } from '../validate/programs';
 import { USER_CREATED } from '../validate/user-created';
 import { registryMismatches } from './support/claims-check';
 import { validConfig } from './support/config-arbitrary';
@@ -21,6 +22,10 @@ import { configFrom, K8sObject, readManifestDir } from './support/manifests';
  */
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 10);
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261128);
+/** Configurations that also go through the real programs (each takes seconds: a sample). */
+const PROGRAM_RUNS = Number(process.env.PROPERTY_PROGRAM_RUNS ?? 3);
+/** The programs a configuration may configure; the sample must exercise each of them. */
+const PROGRAMS = ['nginx', 'nats-server', 'promtool', 'amtool', 'redis-server'];
 
 const identity = (o: K8sObject) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : 'core'}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
@@ -53,6 +58,34 @@ describe('generated valid configurations', () => {
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
+  }, 900_000);
+
+  test(`a sample of them (${PROGRAM_RUNS}) runs on the real programs: nginx -t and a routed request, every stream and consumer created on a live nats-server with a publish and a pull per declared subject, promtool, amtool, redis-server`, async () => {
+    const ran = new Set<string>();
+    const skips = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(validConfig, async (input) => {
+        const config = parseConfig(input, '(generated)');
+        const dir = mkdtempSync(path.join(tmpdir(), 'property-programs-'));
+        let results: ProgramResult[];
+        try {
+          buildApp(config, dir).synth();
+          const objects = [...readManifestDir(dir).values()].flat();
+          results = await checkPrograms(objects, { startNginx: true, eventClients: eventClients(config) });
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+        for (const r of results) (r.status === 'skipped' ? skips : ran).add(r.status === 'skipped' ? formatResult(r) : r.program);
+        expect(results.filter((r) => r.status === 'failed').map(formatResult)).toEqual([]);
+        // A skipped program check is never a pass: on CI every program must be installed.
+        if (process.env.CI === 'true') expect(results.filter((r) => r.status === 'skipped').map(formatResult)).toEqual([]);
+      }),
+      { numRuns: PROGRAM_RUNS, seed: SEED, endOnFailure: true },
+    );
+    // eslint-disable-next-line no-console
+    if (skips.size > 0) console.warn(`real programs not installed, not checked:\n${[...skips].join('\n')}`);
+    // The sample exercised every program that is installed (else it checks less than it says).
+    expect(PROGRAMS.filter((p) => !ran.has(p) && ![...skips].some((s) => s.includes(` ${p}: `)))).toEqual([]);
   }, 900_000);
 
   test("the validator's built-in list of user-created Secrets is the default environment's", () => {

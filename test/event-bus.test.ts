@@ -214,6 +214,14 @@ describe('configuration errors name the field', () => {
     ['streams larger than the store', { events: { streams: [{ name: 'PAYMENT', subjects: ['payment.>'], maxBytes: '2Gi' }, { name: 'NEWS', subjects: ['news.>'] }] } }, 'events.streams', /more than the .* bytes JetStream gets/],
     ['two services on one durable', { services: [{ name: 'payment', events: { publishes: ['payment.completed'] } }, { name: 'a', events: { consumes: [{ subject: 'payment.completed', durable: 'd' }] } }, { name: 'b', events: { consumes: [{ subject: 'payment.completed', durable: 'd' }] } }] }, 'services[2].events.consumes[0].durable', /already used in stream PAYMENT/],
     ['an even cluster size', { events: { replicas: 2 } }, 'events.replicas', /1, 3 or 5/],
+    // JetStream's own rules (nats-server server/stream.go checkStreamCfg, 2.10.27 and 2.12.6).
+    ['a max age past int64 nanoseconds', { events: { streams: [{ name: 'PAYMENT', subjects: ['payment.>'], maxAge: '106752d' }, { name: 'NEWS', subjects: ['news.>'] }] } }, 'events.streams[0].maxAge', /at most 9223372036s = 153722867m = 2562047h = 106751d \(JetStream keeps durations as int64 nanoseconds\)/],
+    ['a max age past int64 nanoseconds, in seconds', { events: { streams: [{ name: 'PAYMENT', subjects: ['payment.>'], maxAge: '9223372037s' }, { name: 'NEWS', subjects: ['news.>'] }] } }, 'events.streams[0].maxAge', /at most 9223372036s/],
+    ['a stream smaller than one message', { events: { streams: [{ name: 'PAYMENT', subjects: ['payment.>'], maxBytes: '1Mi' }, { name: 'NEWS', subjects: ['news.>'] }] } }, 'events.streams[0].maxBytes', /at least 1052706 bytes .*one message of the largest size NATS accepts/],
+    ['one byte short of one message', { events: { streams: [{ name: 'PAYMENT', subjects: ['payment.>'], maxBytes: '1052705' }, { name: 'NEWS', subjects: ['news.>'] }] } }, 'events.streams[0].maxBytes', /at least 1052706 bytes/],
+    ['a stream whose subjects overlap', { events: { streams: [{ name: 'PAYMENT', subjects: ['payment.>', 'payment.completed'] }, { name: 'NEWS', subjects: ['news.>'] }] } }, 'events.streams[0].subjects[1]', /"payment\.completed" overlaps "payment\.>" \(subjects\[0\]\); JetStream refuses/],
+    ['a stream subject listed twice', { events: { streams: [{ name: 'PAYMENT', subjects: ['payment.>', 'payment.>'] }, { name: 'NEWS', subjects: ['news.>'] }] } }, 'events.streams[0].subjects[1]', /repeats "payment\.>"/],
+    ['a store too large to count in bytes exactly', { events: { storage: { size: '9Pi' } } }, 'events.storage.size', /less than 8Pi/],
   ])('%s', (_label, input, field, allowed) => {
     const message = errorFor(input);
     expect(message).toContain('bad.yaml');

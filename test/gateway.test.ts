@@ -18,6 +18,28 @@ function locations(config = configFrom()): Map<string, NginxBlock> {
 describe('API gateway', () => {
   const objects = synthObjects();
 
+  test("no name in nginx's hashes comes from the configuration, and each fits the smallest default bucket", () => {
+    // Names nginx keeps in a hash: variables (set, auth_request_set, map, geo), server names.
+    const hashed = (config = configFrom()) => {
+      const tree = gatewayNginx(config);
+      return [
+        ...['set', 'auth_request_set', 'map', 'geo'].flatMap((n) => findDirectives(tree, n).map((x) => x.args[n === 'map' || n === 'geo' ? x.args.length - 1 : 0])),
+        ...findDirectives(tree, 'server_name').flatMap((x) => x.args),
+      ];
+    };
+    const long = (c: string) => `${c}${'x'.repeat(38)}z`;
+    const renamed = configFrom({
+      services: [{ name: long('a'), auth: { required: true } }, { name: long('b') }],
+      namespaces: { apps: long('n') },
+      cluster: { domain: 'a-long-cluster-domain.example.internal' },
+    });
+    expect(new Set(hashed(renamed))).toEqual(new Set(hashed()));
+    // nginx refuses a hash element over its bucket (ngx_hash_init): 8 + align(len + 2, 8) + 8 bytes
+    // must fit 64 (variables_hash_bucket_size and map_hash_bucket_size default on 64-bit builds).
+    expect(hashed(renamed)).toContain('$route_upstream');
+    expect(Math.max(...hashed(renamed).map((v) => 8 + Math.ceil((v.replace(/^\$/, '').length + 2) / 8) * 8 + 8))).toBeLessThanOrEqual(64);
+  });
+
   test('routes /<service>/ to each service through its Kubernetes DNS name, resolved at request time, stripping the prefix', () => {
     const config = configFrom();
     const locs = locations(config);

@@ -7,7 +7,7 @@ import { run } from '../synth/run';
 const ROOT = path.join(__dirname, '..');
 
 function runCli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'validate/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'validate/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -31,6 +31,27 @@ describe('npm run validate -- DIR', () => {
     expect(told.out).toMatch(/0 findings/);
     expect(told.status).toBe(0);
   });
+
+  test('--programs runs the real programs on the output: a planted nginx defect exits 1, FAILED in nginx\'s words, the rest passed or SKIPPED, never passed unrun', () => {
+    const copy = mkdtempSync(path.join(dir, 'programs-'));
+    for (const f of readdirSync(path.join(ROOT, 'dist'))) {
+      let text = readFileSync(path.join(ROOT, 'dist', f), 'utf8');
+      // An unknown directive in the gateway's nginx.conf (inside the ConfigMap's block scalar).
+      if (f.endsWith('-gateway.k8s.yaml')) text = text.replace(/^( +)server_tokens off;$/m, '$1server_tokens off;\n$1no_such_directive on;');
+      writeFileSync(path.join(copy, f), text);
+    }
+    const r = runCli('--env', 'default', '--programs', copy);
+    expect(r.status).toBe(1);
+    expect(r.out).toMatch(/\[program\] FAILED  nginx: nginx -t Deployment container-infra\/gateway[^\n]*\n[^\n]*unknown directive "no_such_directive"/);
+    const lines = r.out.split('\n').filter((l) => l.startsWith('[program]'));
+    for (const program of ['nats-server', 'promtool', 'amtool', 'redis-server']) {
+      expect(lines.filter((l) => l.includes(` ${program}: `)).every((l) => /\] (passed |SKIPPED)/.test(l))).toBe(true);
+    }
+    const m = /programs: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/.exec(r.out)!;
+    expect(Number(m[2])).toBe(1);
+    expect(Number(m[1])).toBe(lines.filter((l) => l.startsWith('[program] passed')).length);
+    expect(Number(m[3])).toBe(lines.filter((l) => l.startsWith('[program] SKIPPED')).length);
+  }, 120_000);
 
   test('a broken copy of dist/ exits 1 and names file, object, path, problem and fix', () => {
     for (const f of readdirSync(path.join(ROOT, 'dist'))) {

@@ -19,6 +19,11 @@ export function checkEvents(config: Checked, ctx: z.RefinementCtx): void {
   const issue = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
 
   ev.streams.forEach((s, k) => {
+    // JetStream refuses a stream whose own subjects repeat or overlap ("subject … overlaps with …").
+    s.subjects.forEach((a, i) => {
+      const j = s.subjects.findIndex((b, x) => x < i && subjectsOverlap(a, b));
+      if (j >= 0) issue(['events', 'streams', k, 'subjects', i], `"${a}" ${a === s.subjects[j] ? 'repeats' : 'overlaps'} "${s.subjects[j]}" (subjects[${j}]); JetStream refuses a stream whose subjects overlap: keep the wider one`);
+    });
     if (s.replicas > ev.replicas) issue(['events', 'streams', k, 'replicas'], `must be at most events.replicas (${ev.replicas}): a stream cannot keep more copies than there are servers`);
     ev.streams.slice(0, k).forEach((other, o) => {
       if (other.name === s.name) issue(['events', 'streams', k, 'name'], `duplicate stream name "${s.name}" (already events.streams[${o}])`);
@@ -28,10 +33,15 @@ export function checkEvents(config: Checked, ctx: z.RefinementCtx): void {
       }
     });
   });
-  const store = Math.floor(quantityBytes(ev.storage.size) * STORE_SHARE);
-  const reserved = ev.streams.reduce((sum, s) => sum + quantityBytes(s.maxBytes), 0);
-  if (reserved > store) {
-    issue(['events', 'streams'], `the streams' maxBytes add up to ${reserved} bytes, more than the ${store} bytes JetStream gets from events.storage.size ${ev.storage.size} (${STORE_SHARE * 100} %); lower maxBytes or raise the storage size`);
+  if (quantityBytes(ev.storage.size) > Number.MAX_SAFE_INTEGER) {
+    // Byte counts are written exactly into nats.conf (max_file_store) and the stream definitions.
+    issue(['events', 'storage', 'size'], `must be less than 8Pi (at most ${Number.MAX_SAFE_INTEGER} bytes)`);
+  } else {
+    const store = Math.floor(quantityBytes(ev.storage.size) * STORE_SHARE);
+    const reserved = ev.streams.reduce((sum, s) => sum + quantityBytes(s.maxBytes), 0);
+    if (reserved > store) {
+      issue(['events', 'streams'], `the streams' maxBytes add up to ${reserved} bytes, more than the ${store} bytes JetStream gets from events.storage.size ${ev.storage.size} (${STORE_SHARE * 100} %); lower maxBytes or raise the storage size`);
+    }
   }
 
   const published = new Map<string, string>();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quantityNanos } from '../../validate/quantity';
 import { dnsLabel, imageRef, memoryQuantity, port, res, resources, storage, serviceName } from './common';
 
 /**
@@ -44,15 +45,55 @@ export type ServiceEvents = z.infer<typeof serviceEvents>;
 /** Go-style durations the JetStream API takes in nanoseconds: `90s`, `30m`, `24h`, `7d`. */
 const duration = z.string().regex(/^[1-9][0-9]*(s|m|h|d)$/, 'must be a duration such as "30m", "24h" or "7d"');
 
+const SECONDS_PER: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `7d` → seconds (exact up to 2^53; anything that large is refused before it is used). */
+export function durationSeconds(d: string): number {
+  const m = /^([0-9]+)(s|m|h|d)$/.exec(d);
+  if (!m) throw new Error(`unsupported duration "${d}"`);
+  return Number(m[1]) * SECONDS_PER[m[2]];
+}
+
+/**
+ * The longest duration JetStream can hold: its durations are Go time.Duration, int64 nanoseconds
+ * (2^63 - 1 ns is 9223372036.85 s). A longer one does not even parse on the server.
+ */
+export const MAX_DURATION_SECONDS = 9223372036;
+const maxDuration = Object.entries(SECONDS_PER)
+  .map(([unit, s]) => `${Math.floor(MAX_DURATION_SECONDS / s)}${unit}`)
+  .join(' = ');
+
+/**
+ * nats-server's limits our nats.conf leaves at their defaults (server/const.go, the same in 2.10.27
+ * and 2.12.6): the largest message payload (headers included) and protocol line (which bounds a
+ * subject), and the file store's framing of one message (server/filestore.go emptyRecordLen + the
+ * header length field).
+ */
+export const NATS_MAX_PAYLOAD = 1024 * 1024;
+export const NATS_MAX_CONTROL_LINE = 4096;
+const STORE_RECORD_FRAMING = 34;
+/**
+ * A stream must hold one message of the largest size a client may publish: with `discard: old`, a
+ * message bigger than max_bytes is acknowledged and then removed at once to get under the limit.
+ */
+export const MIN_STREAM_BYTES = NATS_MAX_PAYLOAD + NATS_MAX_CONTROL_LINE + STORE_RECORD_FRAMING;
+/** The same in the exact parser's unit (a malformed quantity is reported by its own rule). */
+const MIN_STREAM_NANOS = BigInt(MIN_STREAM_BYTES) * 1_000_000_000n;
+
 export const stream = z.strictObject({
   /** JetStream stream name (upper case by convention). */
   name: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'must be a stream name: an upper-case letter, then up to 31 of A-Z, 0-9 and "_"'),
   /** Subjects it stores, relative to `events.subjectPrefix` (`payment.>`). */
   subjects: z.array(z.string().regex(STREAM_SUBJECT, 'must be a subject such as "payment.>" or "payment.*"')).min(1, 'must list at least one subject'),
-  /** Retention by age: older events are removed. */
-  maxAge: duration.default('7d'),
-  /** Retention by size: the oldest events go first when the stream reaches it. */
-  maxBytes: memoryQuantity.default('64Mi'),
+  /** Retention by age: older events are removed. At most 106751d (int64 nanoseconds). */
+  maxAge: duration
+    // zod runs refinements after a failed regex too: only a well-formed duration is measured.
+    .refine((d) => !/^[0-9]+[smhd]$/.test(d) || durationSeconds(d) <= MAX_DURATION_SECONDS, `must be at most ${maxDuration} (JetStream keeps durations as int64 nanoseconds)`)
+    .default('7d'),
+  /** Retention by size: the oldest events go first when the stream reaches it. At least one message of the largest size NATS accepts (1052706 bytes). */
+  maxBytes: memoryQuantity
+    .refine((q) => (quantityNanos(q) ?? MIN_STREAM_NANOS) >= MIN_STREAM_NANOS, `must be at least ${MIN_STREAM_BYTES} bytes (about 1.01Mi): room for one message of the largest size NATS accepts (max_payload ${NATS_MAX_PAYLOAD} bytes, a subject of up to ${NATS_MAX_CONTROL_LINE} bytes and ${STORE_RECORD_FRAMING} bytes of file-store framing); a smaller stream drops each such message right after acknowledging it`)
+    .default('64Mi'),
   /** Copies kept on different servers; at most `events.replicas`. */
   replicas: z.number().int().min(1, 'must be at least 1').max(5, 'must be at most 5 (JetStream limit)').default(1),
 });

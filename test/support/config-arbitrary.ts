@@ -23,6 +23,11 @@ function label(min: number, max: number): fc.Arbitrary<string> {
     .filter((n) => n.length >= min && !DERIVED_SUFFIXES.includes(n.split('-').pop()!) && n !== 'healthz' && n !== 'auth' && n !== 'default-deny');
 }
 
+/** A label, often at its longest: the limits are where programs refuse names (fast-check favours short strings). */
+function longOrAny(min: number, max: number): fc.Arbitrary<string> {
+  return fc.oneof(label(min, max), label(Math.max(min, max - 3), max));
+}
+
 /** CPU as people write it: millicores, decimals, whole cores, exponents; with its nanocores. */
 const cpu: fc.Arbitrary<[string, number]> = fc.oneof(
   fc.integer({ min: 1, max: 2000 }).map((m): [string, number] => [`${m}m`, m * 1e6]),
@@ -67,19 +72,30 @@ const service = (name: string) =>
     message: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
   });
 
+/**
+ * JetStream limits across their whole range: max ages from 1s to the int64-nanosecond ceiling in
+ * every unit (shorter than the 2m duplicate window too), sizes from one largest message up.
+ */
+const maxAge = fc.oneof(
+  fc.constantFrom('1s', '30s', '119s', '2m', '7d', '106751d', '2562047h', '153722867m', '9223372036s'),
+  fc.tuple(fc.integer({ min: 1, max: 100_000 }), fc.constantFrom('s', 'm', 'h', 'd')).map(([n, u]) => `${n}${u}`),
+);
+const maxBytes = fc.constantFrom('1052706', '1.1Mi', '2Mi', '64Mi', '100M', '128Mi');
+const streamLimits = fc.record({ maxAge, maxBytes, replicated: fc.boolean() });
+
 const componentNames = fc.record({
-  gateway: label(3, 63),
-  auth: label(3, 63),
-  events: label(3, 40),
-  prometheus: label(3, 52),
-  alertmanager: label(3, 63),
-  grafana: label(3, 63),
-  kubeStateMetrics: label(3, 63),
-  jenkins: label(3, 50),
+  gateway: longOrAny(3, 63),
+  auth: longOrAny(3, 63),
+  events: longOrAny(3, 40),
+  prometheus: longOrAny(3, 52),
+  alertmanager: longOrAny(3, 63),
+  grafana: longOrAny(3, 63),
+  kubeStateMetrics: longOrAny(3, 63),
+  jenkins: longOrAny(3, 50),
 });
 
 export const validConfig: fc.Arbitrary<ConfigInput> = fc
-  .tuple(fc.uniqueArray(label(1, 40), { minLength: 1, maxLength: 5 }), componentNames)
+  .tuple(fc.uniqueArray(longOrAny(1, 40), { minLength: 1, maxLength: 5 }), componentNames)
   // Every name distinct: a service named like a component is a clash (tested in the bad-input corpus).
   .filter(([services, c]) => new Set([...services, ...Object.values(c)]).size === services.length + Object.keys(c).length)
   .chain(([names, components]) =>
@@ -90,6 +106,10 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
       monitoring: fc.boolean(),
       jenkins: fc.boolean(),
       auth: fc.boolean(),
+      busReplicas: fc.constantFrom(1, 1, 3),
+      streams: fc.array(streamLimits, { minLength: names.length, maxLength: names.length }),
+      publishers: fc.integer({ min: 1, max: names.length }),
+      consumers: fc.array(fc.tuple(fc.nat(names.length - 1), fc.nat(names.length - 1)), { maxLength: 4 }),
       namespaces: fc.uniqueArray(label(2, 30).filter((n) => !RESERVED_NAMESPACES.has(n)), { minLength: 4, maxLength: 4 }),
       domain: fc.constantFrom('cluster.local', 'k8s.example.internal'),
       dnsLabels: fc.constantFrom<Record<string, string>>({ 'k8s-app': 'kube-dns' }, { 'app.kubernetes.io/name': 'coredns' }, { 'example.com/dns': 'yes', tier: 'control_plane.v1' }),
@@ -99,14 +119,24 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
       components: fc.constant(components),
     }),
   )
-  .map(({ services, calls, events, monitoring, jenkins, auth, namespaces, domain, dnsLabels, gatewayPorts, serviceType, gatewayResources, components }) => {
+  .map(({ services, calls, events, monitoring, jenkins, auth, busReplicas, streams, publishers, consumers, namespaces, domain, dnsLabels, gatewayPorts, serviceType, gatewayResources, components }) => {
     const callsOf = new Map<string, Set<string>>();
     for (const [a, b] of calls) {
       if (a === b) continue;
       const caller = services[a].name;
       callsOf.set(caller, (callsOf.get(caller) ?? new Set()).add(services[b].name));
     }
-    const publisher = services[0].name;
+    // The first `publishers` services publish `<name>.happened` into a stream of their own; other
+    // services consume some of them (the last service always the first's, when there are two).
+    const published = services.slice(0, publishers).map((p) => `${p.name}.happened`);
+    const consumes = new Map<string, Array<{ subject: string; durable: string }>>();
+    const consume = (i: number, p: number) => {
+      const list = consumes.get(services[i].name) ?? [];
+      if (i === p || p >= publishers || list.some((c) => c.subject === published[p])) return;
+      consumes.set(services[i].name, [...list, { subject: published[p], durable: `${services[i].name}-reader` }]);
+    };
+    if (services.length > 1) consume(services.length - 1, 0);
+    for (const [i, p] of consumers) consume(i, p);
     return {
       namespaces: { apps: namespaces[0], ci: namespaces[1], monitoring: namespaces[2], nodeMonitoring: namespaces[3] },
       cluster: { domain, dns: { podLabels: dnsLabels } },
@@ -119,7 +149,13 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
         resources: gatewayResources,
       },
       auth: { enabled: auth, name: components.auth },
-      events: events ? { name: components.events, streams: [{ name: 'EVENTS', subjects: [`${publisher}.>`] }] } : { enabled: false },
+      events: events
+        ? {
+            name: components.events,
+            replicas: busReplicas,
+            streams: services.slice(0, publishers).map((p, i) => ({ name: `S${i}_${p.name.toUpperCase().replace(/-/g, '_')}`.slice(0, 32), subjects: [`${p.name}.>`], maxAge: streams[i].maxAge, maxBytes: streams[i].maxBytes, replicas: streams[i].replicated ? busReplicas : 1 })),
+          }
+        : { enabled: false },
       monitoring: {
         enabled: monitoring,
         prometheus: { name: components.prometheus },
@@ -145,8 +181,7 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
           storage: { size: s.storage, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) },
         },
         calls: [...(callsOf.get(s.name) ?? [])],
-        ...(events && i === 0 ? { events: { publishes: [`${publisher}.happened`] } } : {}),
-        ...(events && i === services.length - 1 && services.length > 1 ? { events: { consumes: [{ subject: `${publisher}.happened`, durable: `${s.name}-reader` }] } } : {}),
+        ...(events && (i < publishers || consumes.has(s.name)) ? { events: { publishes: i < publishers ? [published[i]] : [], consumes: consumes.get(s.name) ?? [] } } : {}),
         ...(auth && i === 0 ? { auth: { required: true, scope: 'payment' } } : {}),
       })),
     } as ConfigInput;

@@ -1,17 +1,8 @@
-import { spawnSync } from 'child_process';
-import { existsSync } from 'fs';
-import * as path from 'path';
+import { findTool } from '../../validate/programs/tools';
 
-/** Where scripts/install-tools.sh puts the real programs (promtool, prometheus, exporters, nats-server). */
-export const PROJECT_TOOLS_DIR = path.join(__dirname, '..', '..', '.tools', 'bin');
-
-/** A tool from .tools/bin or the PATH, or undefined when it is not installed. */
-export function findTool(name: string): string | undefined {
-  const local = path.join(PROJECT_TOOLS_DIR, name);
-  if (existsSync(local)) return local;
-  const which = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : undefined;
-}
+// Finding and running the real programs is shared with the validator CLI (`--programs`).
+export { findTool, PROJECT_TOOLS_DIR, runTool } from '../../validate/programs/tools';
+export type { RunResult } from '../../validate/programs/tools';
 
 /**
  * `it` when the tool is there. When it is missing: `it.skip` with a visible note on a developer's
@@ -24,15 +15,3 @@ export function itWithTool(tool: string, installHint: string): jest.It {
   return it.skip;
 }
 
-export interface RunResult {
-  readonly status: number | null;
-  readonly output: string;
-}
-
-/** Run a tool (bounded by a timeout); fails the test with a clear message when it is missing. */
-export function runTool(tool: string, args: string[], cwd?: string): RunResult {
-  const bin = findTool(tool);
-  if (!bin) throw new Error(`${tool} is not installed: run scripts/install-tools.sh`);
-  const r = spawnSync(bin, args, { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
-}

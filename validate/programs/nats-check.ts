@@ -1,0 +1,208 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { connect, ConnectionOptions, ConsumerConfig, JetStreamManager, NatsConnection, StreamConfig } from 'nats';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import type { Config } from '../../config/schema';
+import { NATS_MAX_PAYLOAD } from '../../config/schema/events';
+import { eventServices, NATS_CONFIG_FILE, natsSubject, streamOf } from '../../constructs/nats-config';
+import type { K8sObject } from '../manifests';
+import { podSpecOf } from './container-run';
+import { checkNatsConfig, localNatsConfig, RunningNats, startNatsServer, writeFile } from './nats-server';
+import { containerEnv, GeneratedSecrets } from './pod-env';
+import { freePorts } from './processes';
+import { attempt, Installed, notInstalled, ProgramResult, skipped } from './results';
+
+/**
+ * The event bus on the real nats-server: `nats-server -t` on the generated nats.conf, then the
+ * server (or every server of a cluster) started on loopback, every generated stream and consumer
+ * created from the stream Job's own definition files with the Job's identity, and per declared
+ * subject one publish with the publishing service's credentials and one pull from each durable that
+ * consumes it, with the consuming service's credentials. Credentials are what the pods get: the
+ * Deployment's NATS_* variables, with generated values for the Secret keys they reference.
+ */
+
+/** What a service declared (from the configuration): subjects as on the wire, and where they are stored. */
+export interface EventClient {
+  readonly service: string;
+  readonly publishes: ReadonlyArray<{ readonly subject: string; readonly stream: string }>;
+  readonly consumes: ReadonlyArray<{ readonly subject: string; readonly stream: string; readonly durable: string }>;
+}
+
+export function eventClients(config: Config): EventClient[] {
+  return eventServices(config).map((s) => ({
+    service: s.name,
+    publishes: s.events.publishes.map((x) => ({ subject: natsSubject(config, x), stream: streamOf(config, x) })),
+    consumes: s.events.consumes.map((c) => ({ subject: natsSubject(config, c.subject), stream: streamOf(config, c.subject), durable: c.durable })),
+  }));
+}
+
+/**
+ * A client's connection options from its pod's variables. The one place that reads them: when the
+ * pods get more (an inbox prefix, another identity scheme), this is what follows.
+ */
+export function natsClientOptions(env: Record<string, string>): Partial<ConnectionOptions> {
+  return {
+    ...(env.NATS_USER !== undefined ? { user: env.NATS_USER } : {}),
+    ...(env.NATS_PASSWORD !== undefined ? { pass: env.NATS_PASSWORD } : {}),
+    ...(env.NATS_INBOX_PREFIX !== undefined ? { inboxPrefix: env.NATS_INBOX_PREFIX } : {}),
+  };
+}
+
+interface BusObjects {
+  readonly conf: string;
+  readonly statefulSet: K8sObject;
+  readonly serverContainer: any;
+  readonly definitions: Record<string, string>;
+  readonly job: K8sObject | undefined;
+}
+
+function busObjects(objects: readonly K8sObject[]): BusObjects | undefined {
+  const cm = objects.find((o) => o.kind === 'ConfigMap' && typeof o.data?.[NATS_CONFIG_FILE] === 'string');
+  if (!cm) return undefined;
+  const ns = cm.metadata.namespace;
+  const mounting = (o: K8sObject, pred: (data: Record<string, string>) => boolean) =>
+    (podSpecOf(o)?.volumes ?? []).some((v: any) => v.configMap && pred(objects.find((c) => c.kind === 'ConfigMap' && c.metadata.name === v.configMap.name && c.metadata.namespace === ns)?.data ?? {}));
+  const statefulSet = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.namespace === ns && mounting(o, (d) => d === cm.data));
+  if (!statefulSet) return undefined;
+  const volume = podSpecOf(statefulSet).volumes.find((v: any) => v.configMap?.name === cm.metadata.name).name;
+  const serverContainer = podSpecOf(statefulSet).containers.find((c: any) => (c.volumeMounts ?? []).some((m: any) => m.name === volume));
+  const hasDefinitions = (d: Record<string, string>) => Object.keys(d).some((k) => /^stream-.+\.json$/.test(k));
+  const job = objects.find((o) => o.kind === 'Job' && o.metadata.namespace === ns && mounting(o, hasDefinitions));
+  const definitions = job
+    ? objects.find((c) => c.kind === 'ConfigMap' && c.metadata.namespace === ns && podSpecOf(job).volumes.some((v: any) => v.configMap?.name === c.metadata.name) && hasDefinitions(c.data ?? {}))!.data
+    : {};
+  return { conf: cm.data[NATS_CONFIG_FILE], statefulSet, serverContainer, definitions, job };
+}
+
+/** Retry while JetStream has no leader yet (a cluster forming): bounded. */
+async function untilLeader<T>(what: string, f: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await f();
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (Date.now() > deadline || !/temporarily unavailable|no suitable peers|TIMEOUT|503|no responders/i.test(msg)) throw new Error(`${what}: ${msg}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** What the stream Job does (add, or update when it exists), from its files, in its order. */
+async function applyDefinitions(jsm: JetStreamManager, files: Record<string, string>): Promise<string[]> {
+  const done: string[] = [];
+  for (const [key, text] of Object.entries(files).filter(([k]) => k.startsWith('stream-')).sort()) {
+    const cfg = JSON.parse(text) as StreamConfig;
+    await untilLeader(`creating stream ${cfg.name} (${key})`, async () => {
+      const info = await jsm.streams.add(cfg);
+      // The server may adjust a value silently; the limits must be the generated ones.
+      for (const field of ['max_age', 'max_bytes', 'duplicate_window', 'num_replicas'] as const) {
+        if (info.config[field] !== cfg[field]) throw new Error(`stream ${cfg.name} was created with ${field} ${info.config[field]}, the definition says ${cfg[field]}`);
+      }
+    });
+    done.push(`stream ${cfg.name}`);
+  }
+  for (const [key, text] of Object.entries(files).filter(([k]) => k.startsWith('consumer-')).sort()) {
+    const stream = key.replace(/^consumer-/, '').split('-')[0];
+    const cfg = JSON.parse(text) as ConsumerConfig;
+    await untilLeader(`creating consumer ${stream}/${cfg.durable_name} (${key})`, () => jsm.consumers.add(stream, cfg));
+    done.push(`consumer ${stream}/${cfg.durable_name}`);
+  }
+  return done;
+}
+
+export interface NatsCheckOptions {
+  /** The declarations, when the configuration is known; without them the publish/pull part is skipped. */
+  readonly clients?: readonly EventClient[];
+  readonly installed: Installed;
+}
+
+export async function checkNats(objects: readonly K8sObject[], o: NatsCheckOptions): Promise<ProgramResult[]> {
+  const bus = busObjects(objects);
+  if (!bus) return [];
+  const sts = bus.statefulSet;
+  const ns = sts.metadata.namespace ?? 'default';
+  const where = `${ns}/${sts.metadata.name}`;
+  if (!o.installed('nats-server')) return [notInstalled('nats-server', `nats-server -t ${where}`), notInstalled('nats-server', `streams, consumers, publish and pull on ${where}`)];
+  const secrets = new GeneratedSecrets();
+  const replicas: number = sts.spec.replicas ?? 1;
+  const serverEnv = (i: number) => containerEnv(bus.serverContainer, { podName: `${sts.metadata.name}-${i}`, namespace: ns, secrets });
+  const dir = mkdtempSync(path.join(tmpdir(), 'nats-check-'));
+  const results: ProgramResult[] = [];
+  const servers: RunningNats[] = [];
+  const open: NatsConnection[] = [];
+  try {
+    results.push(
+      await attempt('nats-server', `nats-server -t ${where}`, async () => {
+        const r = checkNatsConfig(writeFile(dir, 'nats.conf', bus.conf), serverEnv(0));
+        if (r.status !== 0) throw new Error(r.output);
+        return undefined;
+      }),
+    );
+    if (!bus.job) {
+      results.push(skipped('nats-server', `streams and consumers on ${where}`, 'no Job mounts stream definitions (stream-*.json)'));
+      return results;
+    }
+    const live = `streams, consumers${o.clients ? ', a publish and a pull per declared subject' : ''} on ${replicas === 1 ? 'a live nats-server' : `a live cluster of ${replicas}`} (${where})`;
+    const withServerLogs = (r: ProgramResult): ProgramResult =>
+      r.status === 'failed' ? { ...r, detail: `${r.detail}\n${servers.map((s, i) => `server ${i}:\n${s.output().trim().split('\n').slice(-8).join('\n')}`).join('\n')}` } : r;
+    results.push(
+      withServerLogs(await attempt('nats-server', live, async () => {
+        const ports = await freePorts(replicas * 3);
+        const cluster = ports.slice(replicas * 2);
+        // One after another: servers started in the same instant here sometimes settle on a meta
+        // group of 2 out of 3 (nats-server 2.10.27 on loopback) and then place no replicated stream.
+        for (let i = 0; i < replicas; i++) {
+          const local = { client: ports[i * 2], monitor: ports[i * 2 + 1] };
+          const own = mkdirSync(path.join(dir, `server-${i}`), { recursive: true })!;
+          const conf = localNatsConfig(bus.conf, local, own, replicas > 1 ? { statefulSet: sts.metadata.name, index: i, ports: cluster } : undefined);
+          servers.push(await startNatsServer(writeFile(dir, `nats-${i}.conf`, conf), serverEnv(i), local, 30_000));
+        }
+        const url = servers.map((s) => s.url);
+        const as = async (who: string, env: Record<string, string>) => {
+          const nc = await connect({ servers: url, ...natsClientOptions(env), reconnect: false, timeout: 5000 }).catch((e: Error) => {
+            throw new Error(`${who} could not connect: ${e.message}`);
+          });
+          open.push(nc);
+          return nc;
+        };
+        const jobEnv = containerEnv(podSpecOf(bus.job!).containers[0], { podName: bus.job!.metadata.name, namespace: ns, secrets });
+        const admin = await as(`the stream Job (${bus.job!.metadata.name})`, jobEnv);
+        const created = await applyDefinitions(await untilLeader('JetStream answering the stream Job', () => admin.jetstreamManager()), bus.definitions);
+        if (!o.clients) return `${created.length} created`;
+        const clientEnv = (service: string) => {
+          const deployment = objects.find((x) => x.kind === 'Deployment' && x.metadata.namespace === ns && x.metadata.name === service);
+          if (!deployment) throw new Error(`no Deployment ${ns}/${service} for the service that declares events`);
+          return containerEnv(podSpecOf(deployment).containers.find((c: any) => (c.env ?? []).some((e: any) => /^NATS_/.test(e.name))) ?? {}, { podName: `${service}-0`, namespace: ns, secrets });
+        };
+        const connections = new Map<string, NatsConnection>();
+        const conn = async (service: string) => connections.get(service) ?? connections.set(service, await as(service, clientEnv(service))).get(service)!;
+        // The largest payload the server takes: each stream must keep it (config/schema/events.ts MIN_STREAM_BYTES).
+        const payload = new Uint8Array(NATS_MAX_PAYLOAD - 64).fill(0x61);
+        let pulls = 0;
+        for (const pub of o.clients!.flatMap((c) => c.publishes.map((p) => ({ ...p, service: c.service })))) {
+          const ack = await untilLeader(`${pub.service} publishing ${pub.subject}`, () => conn(pub.service).then((nc) => nc.jetstream().publish(pub.subject, payload)));
+          if (ack.stream !== pub.stream) throw new Error(`${pub.service} published ${pub.subject} into stream ${ack.stream}, expected ${pub.stream}`);
+          for (const c of o.clients!) {
+            for (const con of c.consumes.filter((x) => x.subject === pub.subject)) {
+              const consumer = await (await conn(c.service)).jetstream().consumers.get(con.stream, con.durable);
+              const m = await consumer.next({ expires: 5000 });
+              if (!m) throw new Error(`${c.service} pulled nothing from ${con.stream}/${con.durable} after ${pub.service} published ${pub.subject}`);
+              if (m.subject !== pub.subject || m.data.length !== payload.length) throw new Error(`${c.service} pulled ${m.subject} (${m.data.length} bytes) from ${con.stream}/${con.durable}, expected ${pub.subject} (${payload.length} bytes)`);
+              m.ack();
+              pulls++;
+            }
+          }
+        }
+        const publishes = o.clients!.reduce((n, c) => n + c.publishes.length, 0);
+        return `${created.length} created, ${publishes} published, ${pulls} pulled`;
+      })),
+    );
+    if (!o.clients) results.push(skipped('nats-server', `publish and pull per declared subject on ${where}`, 'the declarations are in the configuration: pass --env NAME or --config FILE'));
+    return results;
+  } finally {
+    await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
+    await Promise.all(servers.map((s) => s.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
