@@ -6,15 +6,19 @@ import { definitionsHash, jetStreamFiles, STREAMS_SCRIPT } from '../constructs/j
 import { Identity, recommendedLabels, selectorLabels } from '../constructs/labels';
 import {
   eventServices,
+  INBOX_PREFIX_ENV,
+  JS_API_PREFIX_ENV,
   LAME_DUCK_GRACE_SECONDS,
   LAME_DUCK_SECONDS,
   NATS_CONFIG_DIR,
   NATS_CONFIG_FILE,
   NATS_PID_DIR,
   NATS_STORE_DIR,
+  natsClient,
   natsServerConfig,
   natsSubject,
   passwordEnv,
+  streamOf,
   renderNatsConfig,
 } from '../constructs/nats-config';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
@@ -32,9 +36,16 @@ function secretEnv(config: Config, name: string, key: string): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: config.events.secretName, key } } };
 }
 
-/** The environment a NATS client needs: where, who, and the password from the Secret. */
+/** The environment a NATS client needs: where, who, the password from the Secret, and its own inbox prefix. */
 export function natsClientEnv(config: Config, user: string): k8s.EnvVar[] {
-  return [{ name: 'NATS_URL', value: natsClientUrl(config) }, { name: 'NATS_USER', value: user }, secretEnv(config, 'NATS_PASSWORD', user)];
+  const client = natsClient(user);
+  return [
+    { name: 'NATS_URL', value: natsClientUrl(config) },
+    { name: 'NATS_USER', value: client.user },
+    secretEnv(config, 'NATS_PASSWORD', client.secretKey),
+    { name: INBOX_PREFIX_ENV, value: client.inboxPrefix },
+    { name: JS_API_PREFIX_ENV, value: client.jsApiPrefix },
+  ];
 }
 
 /**
@@ -148,6 +159,8 @@ export class EventBusChart extends Chart {
                 resources: containerResources(e.exporterResources),
                 securityContext: containerSecurityContext({ user: e.runAsUser, group: e.runAsGroup }),
                 // Its only endpoint is /metrics, which queries the server: a TCP check is enough.
+                // It listens only once the server's /varz answers: give it the server's start-up time.
+                startupProbe: { tcpSocket: { port: k8s.IntOrString.fromString(PORT_NAMES.metrics) }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 90 },
                 readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString(PORT_NAMES.metrics) }, periodSeconds: 10, timeoutSeconds: 2 },
                 livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString(PORT_NAMES.metrics) }, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 },
               },
@@ -201,13 +214,20 @@ export class EventBusChart extends Chart {
     const pair = smokePair(config);
     if (e.smoke.enabled && pair) {
       const script = smokeScript();
+      const pub = natsClient(pair.publisher);
+      const sub = natsClient(pair.consumer);
       const env: k8s.EnvVar[] = [
         { name: 'NATS_URL', value: natsClientUrl(config) },
         { name: 'SUBJECT', value: natsSubject(config, pair.subject) },
-        { name: 'PUB_USER', value: pair.publisher },
-        secretEnv(config, 'PUB_PASSWORD', pair.publisher),
-        { name: 'SUB_USER', value: pair.consumer },
-        secretEnv(config, 'SUB_PASSWORD', pair.consumer),
+        { name: 'STREAM', value: streamOf(config, pair.subject) },
+        { name: 'DURABLE', value: pair.durable },
+        { name: 'PUB_USER', value: pub.user },
+        secretEnv(config, 'PUB_PASSWORD', pub.secretKey),
+        { name: 'PUB_INBOX_PREFIX', value: pub.inboxPrefix },
+        { name: 'SUB_USER', value: sub.user },
+        secretEnv(config, 'SUB_PASSWORD', sub.secretKey),
+        { name: 'SUB_INBOX_PREFIX', value: sub.inboxPrefix },
+        { name: 'SUB_JS_API_PREFIX', value: sub.jsApiPrefix },
       ];
       new NatsBoxJob(this, 'smoke', {
         config,
@@ -221,30 +241,28 @@ export class EventBusChart extends Chart {
 }
 
 /** The first declared consumer and the service that publishes its subject. */
-export function smokePair(config: Config): { publisher: string; consumer: string; subject: string } | undefined {
+export function smokePair(config: Config): { publisher: string; consumer: string; subject: string; durable: string } | undefined {
   for (const c of eventServices(config)) {
-    for (const { subject } of c.events.consumes) {
+    for (const { subject, durable } of c.events.consumes) {
       const p = eventServices(config).find((s) => s.events.publishes.includes(subject));
-      if (p) return { publisher: p.name, consumer: c.name, subject };
+      if (p) return { publisher: p.name, consumer: c.name, subject, durable };
     }
   }
   return undefined;
 }
 
 /**
- * Subscribe as the consumer, publish one event as the publisher (JetStream: the stream
- * acknowledges it), and succeed only when the consumer received it. The event carries a
- * `Smoke-Test` header: durable consumers see it too and should skip it.
+ * Publish one event as the publisher through JetStream (the command fails unless the stream
+ * acknowledges it), then, as the consumer, read its durable's state through its own API prefix:
+ * both identities reach the bus and the event is stored for the durable. The Job does not pull
+ * the event (it would take it, and any other pending one, from the service). The event carries a
+ * `Smoke-Test` header: durable consumers receive it and should skip it.
  */
 function smokeScript(): string {
   return `set -eu
-timeout 60 nats --user "$SUB_USER" --password "$SUB_PASSWORD" sub "$SUBJECT" --count 1 > /tmp/received &
-sub=$!
-sleep 3
-nats --user "$PUB_USER" --password "$PUB_PASSWORD" pub "$SUBJECT" '{"smoke":true}' --jetstream -H Smoke-Test:true
-wait "$sub"
-grep -q '"smoke":true' /tmp/received
-echo "$PUB_USER published to $SUBJECT and $SUB_USER received it"
+nats --user "$PUB_USER" --password "$PUB_PASSWORD" --inbox-prefix "$PUB_INBOX_PREFIX" pub "$SUBJECT" '{"smoke":true}' --jetstream -H Smoke-Test:true
+nats --user "$SUB_USER" --password "$SUB_PASSWORD" --inbox-prefix "$SUB_INBOX_PREFIX" --js-api-prefix "$SUB_JS_API_PREFIX" consumer info "$STREAM" "$DURABLE"
+echo "$PUB_USER published to $SUBJECT (stored in $STREAM) and $SUB_USER reads its durable $DURABLE"
 `;
 }
 

@@ -106,13 +106,18 @@ export function definitionsHash(files: Record<string, string>): string {
 }
 
 /**
- * The Job's script (POSIX sh, nats-box). Waits (bounded) for the server, then creates each stream
- * and consumer, or edits it to the definition when it exists: running it twice changes nothing.
+ * The Job's script (POSIX sh, nats-box). Waits (bounded) until JetStream itself answers (the list
+ * of streams: the server alone is not enough), then creates each stream and consumer, or edits it
+ * to the definition when it exists, and removes every durable of a declared stream that is no
+ * longer declared (only this Job creates consumers, so any other one is a leftover of a rename or
+ * removal, and its pending count would keep an alert firing). Running it twice changes nothing.
+ * Every call uses the Job's own inbox prefix, the only inbox its user may subscribe to.
  */
 export const STREAMS_SCRIPT = `set -eu
+nats() { command nats --inbox-prefix "$NATS_INBOX_PREFIX" "$@"; }
 i=0
-until nats account info >/dev/null 2>&1; do
-  i=$((i + 1)); [ "$i" -le 60 ] || { echo "NATS not reachable at $NATS_URL" >&2; exit 1; }
+until nats stream ls --names >/dev/null 2>&1; do
+  i=$((i + 1)); [ "$i" -le 60 ] || { echo "JetStream not answering at $NATS_URL" >&2; exit 1; }
   sleep 5
 done
 for f in "$DEFS"/stream-*.json; do
@@ -123,6 +128,15 @@ for f in "$DEFS"/consumer-*.json; do
   [ -e "$f" ] || continue
   stream=$(basename "$f" .json); stream=\${stream#consumer-}; durable=\${stream#*-}; stream=\${stream%%-*}
   if nats consumer info "$stream" "$durable" >/dev/null 2>&1; then nats consumer edit "$stream" "$durable" --config "$f" --force; else nats consumer add "$stream" "$durable" --config "$f"; fi
+done
+for f in "$DEFS"/stream-*.json; do
+  name=$(basename "$f" .json); name=\${name#stream-}
+  durables=$(nats consumer ls "$name" --names)
+  printf '%s\\n' "$durables" | while IFS= read -r durable; do
+    [ -n "$durable" ] && [ ! -e "$DEFS/consumer-$name-$durable.json" ] || continue
+    nats consumer rm "$name" "$durable" --force
+    echo "removed durable $durable of stream $name: no longer declared"
+  done
 done
 echo "streams and consumers match their definitions"
 `;

@@ -77,7 +77,7 @@ export class Microservice extends Construct {
       ...(cacheUrl ? [{ name: 'DATASTORE_URL', value: cacheUrl }] : []),
       ...(svc.message !== undefined ? [{ name: 'PODINFO_UI_MESSAGE', value: svc.message }] : []),
       ...Object.keys(svc.env).sort().map((name) => ({ name, value: svc.env[name] })),
-      // NATS_URL, NATS_USER, NATS_PASSWORD (its own password only, from the Secret).
+      // NATS_URL, NATS_USER, NATS_PASSWORD (its own password only, from the Secret), NATS_INBOX_PREFIX, NATS_JS_API_PREFIX.
       ...(props.events?.env ?? []),
       // Service discovery through cluster DNS: any image reads where each callee is.
       ...callees.map((c) => ({ name: calleeEnvName(c.name), value: c.url })),

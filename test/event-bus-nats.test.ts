@@ -1,11 +1,12 @@
 import { randomBytes } from 'crypto';
 import { mkdtempSync, rmSync } from 'fs';
-import { connect, ConnectionOptions, Events, JetStreamManager, NatsConnection, StreamConfig, ConsumerConfig } from 'nats';
+import { AckPolicy, ConnectionOptions, Events, NatsConnection } from 'nats';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parseConfigFile } from '../config/load';
 import { NATS_CONFIG_FILE } from '../constructs/nats-config';
 import { configFrom, find, K8sObject, ofKind, synthObjects } from './support/manifests';
+import { applyDefinitions as applyJobDefinitions, connectAs, jetStreamOf } from './support/nats-bus';
 import { checkNatsConfig, localNatsConfig, RunningNats, startNatsServer, writeFile } from './support/nats-server';
 import { freePorts } from './support/processes';
 import { itWithTool } from './support/tools';
@@ -87,7 +88,7 @@ describe('a live nats-server with the generated configuration', () => {
   const open: NatsConnection[] = [];
 
   const as = async (user: string, password = secret[user], extra: Partial<ConnectionOptions> = {}): Promise<NatsConnection> => {
-    const nc = await connect({ servers: server!.url, user, pass: password, reconnect: false, timeout: 3000, ...extra });
+    const nc = await connectAs(server!.url, user, password, extra);
     open.push(nc);
     return nc;
   };
@@ -133,25 +134,7 @@ describe('a live nats-server with the generated configuration', () => {
   });
 
   const subject = (s: string) => `${config.events.subjectPrefix}.${s}`;
-  const streamFiles = () => Object.entries(definitions).filter(([k]) => k.startsWith('stream-'));
-  const consumerFiles = () => Object.entries(definitions).filter(([k]) => k.startsWith('consumer-'));
-
-  /** What the stream Job does, as the admin identity, from the same JSON files. */
-  const applyDefinitions = async (jsm: JetStreamManager) => {
-    for (const [, text] of streamFiles()) {
-      const cfg = JSON.parse(text) as StreamConfig;
-      const exists = await jsm.streams.info(cfg.name).then(() => true, () => false);
-      if (exists) await jsm.streams.update(cfg.name, cfg);
-      else await jsm.streams.add(cfg);
-    }
-    for (const [key, text] of consumerFiles()) {
-      const stream = key.replace(/^consumer-/, '').split('-')[0];
-      const cfg = JSON.parse(text) as ConsumerConfig;
-      const exists = await jsm.consumers.info(stream, cfg.durable_name!).then(() => true, () => false);
-      if (exists) await jsm.consumers.update(stream, cfg.durable_name!, cfg);
-      else await jsm.consumers.add(stream, cfg);
-    }
-  };
+  const applyDefinitions = (jsm: Parameters<typeof applyJobDefinitions>[0]) => applyJobDefinitions(jsm, definitions);
 
   itNats('the admin identity applies the declared streams and consumers, and applying them again changes nothing', async () => {
     const jsm = await (await as('admin')).jetstreamManager();
@@ -171,7 +154,7 @@ describe('a live nats-server with the generated configuration', () => {
 
   itNats('payment publishes its declared event into the stream, and nothing else', async () => {
     const nc = await as('payment');
-    const ack = await nc.jetstream().publish(subject('payment.completed'), JSON.stringify({ order: 1 }));
+    const ack = await jetStreamOf(nc, 'payment').publish(subject('payment.completed'), JSON.stringify({ order: 1 }));
     expect(ack.stream).toBe('PAYMENT');
     expect(await refused(nc, 'publish', subject('payment.refunded'))).toBe(true);
     expect(await refused(nc, 'publish', subject('news.published'))).toBe(true);
@@ -180,7 +163,7 @@ describe('a live nats-server with the generated configuration', () => {
 
   itNats('news publishes news.published, and may not read payments', async () => {
     const nc = await as('news');
-    expect((await nc.jetstream().publish(subject('news.published'), 'headline')).stream).toBe('NEWS');
+    expect((await jetStreamOf(nc, 'payment').publish(subject('news.published'), 'headline')).stream).toBe('NEWS');
     expect(await refused(nc, 'subscription', subject('payment.completed'))).toBe(true);
     expect(await refused(nc, 'publish', '$JS.API.CONSUMER.MSG.NEXT.PAYMENT.webtoon-unlock')).toBe(true);
   });
@@ -192,8 +175,23 @@ describe('a live nats-server with the generated configuration', () => {
     expect(await refused(nc, 'publish', '$JS.API.CONSUMER.CREATE.NEWS')).toBe(true);
   });
 
+  itNats('a client that keeps the default inbox prefix or JetStream API prefix gets no acknowledgement and no consumer', async () => {
+    const nc = await as('payment', secret.payment, { inboxPrefix: '_INBOX' });
+    await expect(nc.jetstream({ timeout: 1500 }).publish(subject('payment.completed'), 'x')).rejects.toThrow(/Permissions Violation for Subscription to "_INBOX\./);
+    const webtoon = await as('webtoon');
+    await expect(webtoon.jetstream().consumers.get('PAYMENT', 'webtoon-unlock')).rejects.toThrow(/Permissions Violation for Publish to "\$JS\.API\.CONSUMER\.INFO/);
+  });
+
+  itNats('the stream Job removes a durable that is no longer declared, and keeps the declared ones', async () => {
+    const jsm = await (await as('admin')).jetstreamManager();
+    await jsm.consumers.add('PAYMENT', { durable_name: 'webtoon-old-name', ack_policy: AckPolicy.Explicit, filter_subject: subject('payment.completed') });
+    expect(await applyDefinitions(jsm)).toEqual(['PAYMENT/webtoon-old-name']);
+    const names = (await jsm.consumers.list('PAYMENT').next()).map((c) => c.name);
+    expect(names).toEqual(['webtoon-unlock']);
+  });
+
   const drain = async (nc: NatsConnection): Promise<string[]> => {
-    const consumer = await nc.jetstream().consumers.get('PAYMENT', 'webtoon-unlock');
+    const consumer = await jetStreamOf(nc, 'webtoon').consumers.get('PAYMENT', 'webtoon-unlock');
     const got: string[] = [];
     for (;;) {
       const m = await consumer.next({ expires: 1500 });
@@ -207,14 +205,14 @@ describe('a live nats-server with the generated configuration', () => {
   itNats('the durable consumer receives the events published while webtoon was disconnected', async () => {
     await drain(await as('webtoon')); // start from an empty backlog
     const pay = await as('payment');
-    for (const order of [11, 12, 13]) await pay.jetstream().publish(subject('payment.completed'), JSON.stringify({ order }));
+    for (const order of [11, 12, 13]) await jetStreamOf(pay, 'payment').publish(subject('payment.completed'), JSON.stringify({ order }));
     const got = await drain(await as('webtoon'));
     expect(got.map((g) => JSON.parse(g).order)).toEqual([11, 12, 13]);
   });
 
   itNats('events survive a server restart (JetStream file store)', async () => {
     const pay = await as('payment');
-    await pay.jetstream().publish(subject('payment.completed'), JSON.stringify({ order: 21 }));
+    await jetStreamOf(pay, 'payment').publish(subject('payment.completed'), JSON.stringify({ order: 21 }));
     await Promise.all(open.splice(0).map((nc) => nc.close()));
     await server!.stop();
     await start();

@@ -76,23 +76,44 @@ describe('the NATS server', () => {
     expect(exporter.image).toBe('natsio/prometheus-nats-exporter:0.18.0');
     expect(exporter.args).toEqual(expect.arrayContaining(['-port=7777', '-jsz=all', '-varz', '-healthz_js_enabled_only', '-prefix=nats', 'http://localhost:8222']));
     expect(sts.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '7777' });
+    // It listens only once the server answers: its start-up may take as long as the server's.
+    expect(exporter.startupProbe).toMatchObject({ tcpSocket: { port: 'metrics' }, periodSeconds: 5, failureThreshold: 90 });
+    expect(exporter.startupProbe.periodSeconds * exporter.startupProbe.failureThreshold).toBeGreaterThanOrEqual(nats.startupProbe.periodSeconds * nats.startupProbe.failureThreshold);
   });
 });
 
 describe('identities and permissions, from the declared events', () => {
   test('payment may publish payment.completed only', () => {
-    expect(permissionsOf(natsConf(), 'payment')).toEqual({ publish: ['events.payment.completed'], subscribe: ['_INBOX.>'] });
+    expect(permissionsOf(natsConf(), 'payment')).toEqual({ publish: ['events.payment.completed'], subscribe: ['_INBOX_payment.>'] });
   });
 
   test('webtoon may use its durable consumer on PAYMENT and nothing else', () => {
     expect(permissionsOf(natsConf(), 'webtoon')).toEqual({
-      publish: ['$JS.API.CONSUMER.INFO.PAYMENT.webtoon-unlock', '$JS.API.CONSUMER.MSG.NEXT.PAYMENT.webtoon-unlock', '$JS.ACK.PAYMENT.webtoon-unlock.>'],
-      subscribe: ['_INBOX.>', 'events.payment.completed'],
+      publish: ['JS.STREAMS.API.CONSUMER.INFO.PAYMENT.webtoon-unlock', 'JS.STREAMS.API.CONSUMER.MSG.NEXT.PAYMENT.webtoon-unlock', '$JS.ACK.PAYMENT.webtoon-unlock.>'],
+      subscribe: ['_INBOX_webtoon.>'],
     });
   });
 
   test('the admin identity manages JetStream only', () => {
-    expect(permissionsOf(natsConf(), 'admin')).toEqual({ publish: ['$JS.API.>'], subscribe: ['_INBOX.>'] });
+    expect(permissionsOf(natsConf(), 'admin')).toEqual({ publish: ['$JS.API.>'], subscribe: ['_INBOX_admin.>'] });
+  });
+
+  test('each service is an account of its own; only the streams account has JetStream and exports, each to one account', () => {
+    const conf = natsConf();
+    expect(conf).not.toContain('authorization');
+    expect([...conf.matchAll(/^  "?([A-Za-z0-9_-]+)"?: \{$/gm)].map((m) => m[1])).toEqual(['STREAMS', 'news', 'webtoon', 'payment']);
+    expect(conf.match(/jetstream: "enabled"/g)).toHaveLength(1);
+    const exportsBlock = conf.slice(conf.indexOf('exports: ['), conf.indexOf('\n    ]', conf.indexOf('exports: [')));
+    // Never public: every export names the accounts that may import it.
+    expect(exportsBlock.match(/(service|stream): "/g)!.length).toBe(exportsBlock.match(/accounts: \[/g)!.length);
+    expect(exportsBlock).toContain('service: "$JS.API.CONSUMER.MSG.NEXT.PAYMENT.webtoon-unlock"');
+    expect(exportsBlock).toMatch(/MSG\.NEXT\.PAYMENT\.webtoon-unlock"\n +accounts: \[\n +"webtoon"\n +\]\n +response_type: "stream"/);
+    expect(conf).toMatch(/subject: "\$JS\.API\.CONSUMER\.INFO\.PAYMENT\.webtoon-unlock"\n +\}\n +to: "JS\.STREAMS\.API\.CONSUMER\.INFO\.PAYMENT\.webtoon-unlock"/);
+  });
+
+  test('an account named like a service with a dash is quoted in nats.conf', () => {
+    const o = synthObjects(configFrom({ services: [{ name: 'pay-ments', events: { publishes: ['pay-ments.done'] } }], events: { streams: [{ name: 'PAY', subjects: ['pay-ments.>'] }] } }));
+    expect(natsConf(o)).toContain('  "pay-ments": {');
   });
 
   test('passwords are environment references, never values; the Secret is not generated', () => {
@@ -100,7 +121,7 @@ describe('identities and permissions, from the declared events', () => {
     expect(ofKind(objects, 'Secret')).toEqual([]);
   });
 
-  test('each service pod gets its own password only, as NATS_URL / NATS_USER / NATS_PASSWORD', () => {
+  test('each service pod gets its own password only, as NATS_URL / NATS_USER / NATS_PASSWORD, and its inbox and JetStream API prefixes', () => {
     for (const name of ['news', 'webtoon', 'payment']) {
       const env = container(objects, 'Deployment', name, 'app').env;
       const nats = env.filter((e: any) => e.name.startsWith('NATS_'));
@@ -108,6 +129,8 @@ describe('identities and permissions, from the declared events', () => {
         { name: 'NATS_URL', value: `nats://nats.${ns}.svc.cluster.local:4222` },
         { name: 'NATS_USER', value: name },
         { name: 'NATS_PASSWORD', valueFrom: { secretKeyRef: { name: 'nats-credentials', key: name } } },
+        { name: 'NATS_INBOX_PREFIX', value: `_INBOX_${name}` },
+        { name: 'NATS_JS_API_PREFIX', value: 'JS.STREAMS.API' },
       ]);
     }
   });
@@ -144,6 +167,12 @@ describe('the stream Job', () => {
     const payment = JSON.parse(defs.data['stream-PAYMENT.json']);
     expect(payment).toMatchObject({ name: 'PAYMENT', subjects: ['events.payment.>'], storage: 'file', max_age: 7 * 24 * 3600 * 1e9, max_bytes: 64 * MiB, num_replicas: 1 });
     expect(c.command[2]).toMatch(/nats stream edit "\$name" --config "\$f" --force/);
+    expect(c.env).toContainEqual({ name: 'NATS_INBOX_PREFIX', value: '_INBOX_admin' });
+    // Waits for JetStream itself (not `nats account info`, which also asks the system account).
+    expect(c.command[2]).toMatch(/until nats stream ls --names/);
+    expect(c.command[2]).not.toContain('account info');
+    expect(c.command[2]).toContain('nats() { command nats --inbox-prefix "$NATS_INBOX_PREFIX" "$@"; }');
+    expect(c.command[2]).toMatch(/nats consumer rm "\$name" "\$durable" --force/);
   });
 
   test('is named by its definitions: unchanged by unrelated configuration, renamed by a stream change', () => {
@@ -153,12 +182,16 @@ describe('the stream Job', () => {
     expect(changed).not.toBe(same);
   });
 
-  test('the smoke Job is off by default; on, it publishes as payment and receives as webtoon', () => {
+  test('the smoke Job is off by default; on, it publishes as payment and reads the durable as webtoon', () => {
     expect(ofKind(objects, 'Job').map((j) => j.metadata.name).filter((n) => n.includes('smoke'))).toEqual([]);
     const o = synthObjects(configFrom({ events: { smoke: { enabled: true } } }));
     const smoke = ofKind(o, 'Job').find((j) => j.metadata.name.startsWith('nats-smoke-'))!;
     const env = smoke.spec.template.spec.containers[0].env;
     expect(env).toContainEqual({ name: 'PUB_PASSWORD', valueFrom: { secretKeyRef: { name: 'nats-credentials', key: 'payment' } } });
+    expect(env).toContainEqual({ name: 'PUB_INBOX_PREFIX', value: '_INBOX_payment' });
+    expect(smoke.spec.template.spec.containers[0].command[2]).toContain('--inbox-prefix "$PUB_INBOX_PREFIX" pub');
+    expect(env).toEqual(expect.arrayContaining([{ name: 'STREAM', value: 'PAYMENT' }, { name: 'DURABLE', value: 'webtoon-unlock' }, { name: 'SUB_JS_API_PREFIX', value: 'JS.STREAMS.API' }]));
+    expect(smoke.spec.template.spec.containers[0].command[2]).toContain('--js-api-prefix "$SUB_JS_API_PREFIX" consumer info "$STREAM" "$DURABLE"');
     expect(env).toContainEqual({ name: 'SUB_PASSWORD', valueFrom: { secretKeyRef: { name: 'nats-credentials', key: 'webtoon' } } });
     expect(env).toContainEqual({ name: 'SUBJECT', value: 'events.payment.completed' });
   });

@@ -1,4 +1,3 @@
-import { connect } from 'nats';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -10,6 +9,7 @@ import { localNatsConfig, startNatsServer, writeFile } from '../validate/program
 import { freePorts } from '../validate/programs/processes';
 import { configErrorFor } from './support/config-errors';
 import { configFrom, K8sObject, synthObjects } from './support/manifests';
+import { connectAs, jetStreamOf } from './support/nats-bus';
 import { itWithTool } from './support/tools';
 
 /**
@@ -104,21 +104,21 @@ describe('why a stream holds at least one largest message (MIN_STREAM_BYTES), on
     const env: Record<string, string> = { SERVER_NAME: 'nats-0' };
     for (const user of ['ADMIN', 'NEWS', 'WEBTOON', 'PAYMENT']) env[`NATS_PASSWORD_${user}`] = 'nsecret';
     const server = await startNatsServer(writeFile(dir, 'nats.conf', localNatsConfig(conf, { client, monitor }, dir)), env, { client, monitor });
-    const nc = await connect({ servers: server.url, user: 'admin', pass: 'nsecret', reconnect: false });
+    const nc = await connectAs(server.url, 'admin', 'nsecret');
     try {
       const jsm = await nc.jetstreamManager();
       // The admin identity publishes no events (nats.conf): payment publishes.
-      const pay = await connect({ servers: server.url, user: 'payment', pass: 'nsecret', reconnect: false });
+      const pay = await connectAs(server.url, 'payment', 'nsecret');
       try {
         const subject = `${config.events.subjectPrefix}.payment.completed`;
         await jsm.streams.add({ name: 'SMALL', subjects: [subject], max_bytes: 4096, duplicate_window: 1e9 } as any);
-        const ack = await pay.jetstream().publish(subject, new Uint8Array(8192));
+        const ack = await jetStreamOf(pay, 'payment').publish(subject, new Uint8Array(8192));
         expect(ack.stream).toBe('SMALL');
         expect((await jsm.streams.info('SMALL')).state.messages).toBe(0);
         await jsm.streams.delete('SMALL');
 
         await jsm.streams.add({ name: 'SMALLEST', subjects: [subject], max_bytes: MIN_STREAM_BYTES } as any);
-        await pay.jetstream().publish(subject, new Uint8Array(NATS_MAX_PAYLOAD - 64));
+        await jetStreamOf(pay, 'payment').publish(subject, new Uint8Array(NATS_MAX_PAYLOAD - 64));
         expect((await jsm.streams.info('SMALLEST')).state.messages).toBe(1);
       } finally {
         await pay.close();

@@ -34,7 +34,7 @@ export function generatedEnvNames(s: Config['services'][number], usesEvents: boo
     ...(verifies ? (['AUTH_JWKS_URL'] as const) : []),
     ...(s.datastore.enabled ? (['DATASTORE_URL'] as const) : []),
     ...(s.message !== undefined ? (['PODINFO_UI_MESSAGE'] as const) : []),
-    ...(usesEvents ? (['NATS_URL', 'NATS_USER', 'NATS_PASSWORD'] as const) : []),
+    ...(usesEvents ? (['NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'NATS_INBOX_PREFIX', 'NATS_JS_API_PREFIX'] as const) : []),
   ];
   return [...fixed, ...s.calls.map(calleeEnvName)];
 }

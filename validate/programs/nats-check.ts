@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'fs';
-import { connect, ConnectionOptions, ConsumerConfig, JetStreamManager, NatsConnection, StreamConfig } from 'nats';
+import { connect, ConnectionOptions, ConsumerConfig, JetStreamManager, JetStreamOptions, NatsConnection, StreamConfig } from 'nats';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import type { Config } from '../../config/schema';
@@ -46,6 +46,11 @@ export function natsClientOptions(env: Record<string, string>): Partial<Connecti
     ...(env.NATS_PASSWORD !== undefined ? { pass: env.NATS_PASSWORD } : {}),
     ...(env.NATS_INBOX_PREFIX !== undefined ? { inboxPrefix: env.NATS_INBOX_PREFIX } : {}),
   };
+}
+
+/** A client's JetStream options from its pod's variables: the API prefix its account imports JetStream under. */
+export function jetStreamOptions(env: Record<string, string>): JetStreamOptions {
+  return env.NATS_JS_API_PREFIX !== undefined ? { apiPrefix: env.NATS_JS_API_PREFIX } : {};
 }
 
 interface BusObjects {
@@ -177,15 +182,16 @@ export async function checkNats(objects: readonly K8sObject[], o: NatsCheckOptio
         };
         const connections = new Map<string, NatsConnection>();
         const conn = async (service: string) => connections.get(service) ?? connections.set(service, await as(service, clientEnv(service))).get(service)!;
+        const js = async (service: string) => (await conn(service)).jetstream(jetStreamOptions(clientEnv(service)));
         // The largest payload the server takes: each stream must keep it (config/schema/events.ts MIN_STREAM_BYTES).
         const payload = new Uint8Array(NATS_MAX_PAYLOAD - 64).fill(0x61);
         let pulls = 0;
         for (const pub of o.clients!.flatMap((c) => c.publishes.map((p) => ({ ...p, service: c.service })))) {
-          const ack = await untilLeader(`${pub.service} publishing ${pub.subject}`, () => conn(pub.service).then((nc) => nc.jetstream().publish(pub.subject, payload)));
+          const ack = await untilLeader(`${pub.service} publishing ${pub.subject}`, () => js(pub.service).then((j) => j.publish(pub.subject, payload)));
           if (ack.stream !== pub.stream) throw new Error(`${pub.service} published ${pub.subject} into stream ${ack.stream}, expected ${pub.stream}`);
           for (const c of o.clients!) {
             for (const con of c.consumes.filter((x) => x.subject === pub.subject)) {
-              const consumer = await (await conn(c.service)).jetstream().consumers.get(con.stream, con.durable);
+              const consumer = await (await js(c.service)).consumers.get(con.stream, con.durable);
               const m = await consumer.next({ expires: 5000 });
               if (!m) throw new Error(`${c.service} pulled nothing from ${con.stream}/${con.durable} after ${pub.service} published ${pub.subject}`);
               if (m.subject !== pub.subject || m.data.length !== payload.length) throw new Error(`${c.service} pulled ${m.subject} (${m.data.length} bytes) from ${con.stream}/${con.durable}, expected ${pub.subject} (${payload.length} bytes)`);
