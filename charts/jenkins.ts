@@ -39,7 +39,14 @@ export const BUILD_ENV = {
   applySet: 'CONTAINER_INFRA_APPLYSET',
   /** Server-side apply field manager. */
   fieldManager: 'CONTAINER_INFRA_FIELD_MANAGER',
+  /** `none`: the pipeline deploys; `argocd`/`flux`: that tool deploys and the pipeline only checks. */
+  gitops: 'CONTAINER_INFRA_GITOPS',
 } as const;
+
+/** Jenkins applies the environment itself only when no GitOps tool does (docs/gitops.md). */
+export function jenkinsDeploys(config: Config): boolean {
+  return config.gitops.mode === 'none';
+}
 
 /**
  * The ApplySet parent (a ConfigMap in the ci namespace, created by kubectl) and field manager of
@@ -112,14 +119,16 @@ export class JenkinsChart extends Chart {
       subjects: [{ kind: 'ServiceAccount', name: controllerSa.name, namespace: ci }],
     });
 
+    // With Argo CD or Flux deploying, no identity of Jenkins may write to the cluster.
+    const deploys = jenkinsDeploys(config);
     const deployLabels = { ...agentLabels, 'app.kubernetes.io/component': 'ci-deploy' };
-    const deploySa = new k8s.KubeServiceAccount(this, 'deploy-service-account', {
+    const deploySa = !deploys ? undefined : new k8s.KubeServiceAccount(this, 'deploy-service-account', {
       metadata: { name: deployName, labels: deployLabels },
       // Mounted by hand into the kubectl container only (constructs/jenkins-agent-pod.ts).
       automountServiceAccountToken: false,
     });
-    const deploySubject = { kind: 'ServiceAccount', name: deploySa.name, namespace: ci };
-    for (const ns of this.targetNamespaces()) {
+    const deploySubject = { kind: 'ServiceAccount', name: deployName, namespace: ci };
+    for (const ns of deploys ? this.targetNamespaces() : []) {
       const role = new k8s.KubeRole(this, `deploy-role-${ns}`, {
         metadata: { name: deployName, namespace: ns, labels: deployLabels },
         rules: Lazy.any({ produce: () => (this.deployModel().namespaced.get(ns) ?? []).map(toK8sRule) }),
@@ -130,7 +139,7 @@ export class JenkinsChart extends Chart {
         subjects: [deploySubject],
       });
     }
-    if (this.managed.some(isClusterScoped)) {
+    if (deploys && this.managed.some(isClusterScoped)) {
       // Cluster-wide names must not collide with another installation in another namespace.
       const clusterRole = new k8s.KubeClusterRole(this, 'deploy-cluster-role', {
         metadata: { name: `${ci}-${deployName}`, labels: deployLabels },
@@ -153,9 +162,10 @@ export class JenkinsChart extends Chart {
 
     // --- configuration ----------------------------------------------------------------------
     const deploy = deployIdentity(config);
+    const repo = config.repository;
     const jenkinsUrl = `http://${serviceHost(config, service.name, ci)}:${j.port}/`;
     const agentPodYaml = stringify(
-      agentPodManifest({ agent: j.agent, imagePullPolicy: config.imagePullPolicy, labels: agentLabels, serviceAccountName: deploySa.name }),
+      agentPodManifest({ agent: j.agent, imagePullPolicy: config.imagePullPolicy, labels: agentLabels, serviceAccountName: deploySa?.name }),
       { lineWidth: 0 },
     );
     this.casc = jenkinsCasc({
@@ -170,19 +180,23 @@ export class JenkinsChart extends Chart {
       podTemplate: { name: j.agent.label, label: j.agent.label, yaml: agentPodYaml },
       metricsPath: j.metricsPath.slice(1),
       buildEnv: {
-        [BUILD_ENV.deployBranch]: j.job.branch,
+        [BUILD_ENV.deployBranch]: repo.revision,
         [BUILD_ENV.environment]: j.deploy.environment,
         [BUILD_ENV.deployDir]: deploy.deployDir,
-        [BUILD_ENV.applySet]: deploy.applySet,
-        [BUILD_ENV.fieldManager]: deploy.fieldManager,
+        [BUILD_ENV.gitops]: config.gitops.mode,
+        // Only for the pipeline's own apply: with a GitOps tool there is none.
+        ...(deploys ? { [BUILD_ENV.applySet]: deploy.applySet, [BUILD_ENV.fieldManager]: deploy.fieldManager } : {}),
       },
-      job: {
+      // No repository, no job (a job polling a placeholder URL fails on every poll); run() says so.
+      job: repo.url === undefined ? undefined : {
         name: j.job.name,
-        repositoryUrl: j.job.repositoryUrl,
-        branch: j.job.branch,
+        repositoryUrl: repo.url,
+        branch: repo.revision,
         scriptPath: j.job.scriptPath,
         pollSchedule: j.job.pollSchedule,
-        description: `Tests, synthesizes and (on ${j.job.branch}) deploys ${j.job.repositoryUrl}`,
+        description: deploys
+          ? `Tests, synthesizes and (on ${repo.revision}) deploys ${repo.url}`
+          : `Tests, synthesizes and checks ${deploy.deployDir}/ of ${repo.url}; ${config.gitops.mode === 'argocd' ? 'Argo CD' : 'Flux'} deploys it`,
       },
     });
     const cascYaml = Lazy.any({ produce: () => renderCasc(this.casc) });
@@ -334,7 +348,8 @@ export class JenkinsChart extends Chart {
       egress: [
         dnsEgress(config.cluster.dns),
         { to: [podPeer(selector)], ports: [tcp(j.port), tcp(j.agentPort)] },
-        apiServer,
+        // Only the kubectl container talks to the API server, and only when Jenkins deploys.
+        ...(deploys ? [apiServer] : []),
         https,
       ],
     });

@@ -95,6 +95,9 @@ export function objectClaims(config: Config): Claim[] {
     claim(ns.ci, `${j.name}-agent`, 'jenkins.name', 'Service', 'NetworkPolicy');
     claim(ns.ci, `${j.name}-agents`, 'jenkins.name', 'Role', 'RoleBinding');
     claim(ns.ci, `${j.name}-config`, 'jenkins.name', 'ConfigMap');
+  }
+  // The deploy identity exists only when Jenkins deploys (no GitOps mode: charts/jenkins.ts jenkinsDeploys).
+  if (j.enabled && config.gitops.mode === 'none') {
     claim(ns.ci, `${j.name}-deploy`, 'jenkins.name', 'ServiceAccount');
     // The deploy identity's rights where it deploys: the configured namespaces, or those with objects.
     const deployed = j.deploy.namespaces ?? [ns.ci, ns.apps, ...(m.enabled ? [ns.monitoring, ns.nodeMonitoring] : [])];

@@ -110,11 +110,18 @@ export function formatPath(p: ReadonlyArray<PropertyKey>): string {
   return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
 }
 
+/** Keys that moved to another place: the message says where, not only that the key is unknown. */
+const MOVED_KEYS: Record<string, string> = {
+  'jenkins.job.repositoryUrl': 'repository.url (shared by the Jenkins job and the GitOps objects)',
+  'jenkins.job.branch': 'repository.revision (shared by the Jenkins job and the GitOps objects)',
+};
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeys(issue.path);
     return issue.keys
-      .map((k) => `${formatPath([...issue.path, k])}: unknown key${allowed ? `; allowed keys here: ${allowed.join(', ')}` : ''}`)
+      .map((k) => formatPath([...issue.path, k]))
+      .map((p) => `${p}: unknown key${MOVED_KEYS[p] ? `; it moved to ${MOVED_KEYS[p]}` : ''}${allowed ? `; allowed keys here: ${allowed.join(', ')}` : ''}`)
       .join('\n  - ');
   }
   if (issue.code === 'invalid_key') {

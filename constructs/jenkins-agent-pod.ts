@@ -15,8 +15,11 @@ export interface AgentPodOptions {
   readonly agent: JenkinsConfig['agent'];
   readonly imagePullPolicy: string;
   readonly labels: Labels;
-  /** The deploy identity; its token is mounted into the kubectl container only. */
-  readonly serviceAccountName: string;
+  /**
+   * The deploy identity; its token is mounted into the kubectl container only. Unset (a GitOps tool
+   * deploys): no kubectl container, no token, the namespace's default ServiceAccount without one.
+   */
+  readonly serviceAccountName?: string;
   /** Lifetime of the projected token: a build never needs it longer. */
   readonly tokenExpirationSeconds?: number;
 }
@@ -49,6 +52,7 @@ export function agentPod(o: AgentPodOptions): k8s.PodTemplateSpec {
   // Tool containers idle until a `container('…') { sh … }` step execs into them. A number, not
   // `infinity`: busybox sleep (alpine/kubectl) and coreutils sleep (node) both accept it.
   const idle = { command: ['sleep'], args: ['2147483647'] };
+  const deploys = o.serviceAccountName !== undefined;
 
   return {
     metadata: { labels: o.labels },
@@ -70,25 +74,33 @@ export function agentPod(o: AgentPodOptions): k8s.PodTemplateSpec {
           ...idle,
           env: [{ name: 'npm_config_cache', value: '/tmp/npm-cache' }, { name: 'NPM_CONFIG_UPDATE_NOTIFIER', value: 'false' }],
         }),
-        container(AGENT_CONTAINERS.kubectl, a.kubectl, {
-          ...idle,
-          volumeMounts: [{ name: 'deploy-token', mountPath: SERVICE_ACCOUNT_DIR, readOnly: true }],
-        }),
+        ...(deploys
+          ? [
+              container(AGENT_CONTAINERS.kubectl, a.kubectl, {
+                ...idle,
+                volumeMounts: [{ name: 'deploy-token', mountPath: SERVICE_ACCOUNT_DIR, readOnly: true }],
+              }),
+            ]
+          : []),
       ],
       volumes: [
         { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
-        {
-          // What the kubelet would automount, but for one container only.
-          name: 'deploy-token',
-          projected: {
-            defaultMode: 0o440,
-            sources: [
-              { serviceAccountToken: { path: 'token', expirationSeconds: o.tokenExpirationSeconds ?? 3600 } },
-              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-              { downwardApi: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
-            ],
-          },
-        },
+        ...(deploys
+          ? [
+              {
+                // What the kubelet would automount, but for one container only.
+                name: 'deploy-token',
+                projected: {
+                  defaultMode: 0o440,
+                  sources: [
+                    { serviceAccountToken: { path: 'token', expirationSeconds: o.tokenExpirationSeconds ?? 3600 } },
+                    { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+                    { downwardApi: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+                  ],
+                },
+              },
+            ]
+          : []),
       ],
     },
   };

@@ -34,14 +34,15 @@ export interface CascOptions {
   readonly metricsPath: string;
   /** Environment every build sees (global node properties). */
   readonly buildEnv: Record<string, string>;
-  readonly job: PipelineJobSpec;
+  /** Unset: no job (no repository configured). */
+  readonly job?: PipelineJobSpec;
 }
 
 export type CascDocument = {
   jenkins: Record<string, unknown>;
   security: Record<string, unknown>;
   unclassified: Record<string, unknown>;
-  jobs: { script: string }[];
+  jobs?: { script: string }[];
 };
 
 export function jenkinsCasc(o: CascOptions): CascDocument {
@@ -123,7 +124,7 @@ export function jenkinsCasc(o: CascOptions): CascDocument {
         countNotBuiltBuilds: true,
       },
     },
-    jobs: [{ script: jobDslScript(o.job) }],
+    ...(o.job ? { jobs: [{ script: jobDslScript(o.job) }] } : {}),
   };
 }
 

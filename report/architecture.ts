@@ -1,5 +1,7 @@
 import type { Config } from '../config/schema';
+import { repositoryPath } from '../charts/gitops';
 import { AUTH_TOKEN_PATH } from '../config/schema/auth';
+import { TOOL_NAMESPACE } from '../config/schema/gitops';
 import { calleeEnvName } from '../config/schema/microservices';
 import { eventBusDeployed, eventServices } from '../constructs/nats-config';
 import { datastoreName } from '../constructs/redis-datastore';
@@ -61,12 +63,18 @@ export function architectureMermaid(config: Config): string {
     lines.push(`  nodeexp[${label(`node-exporter, namespace ${ns.nodeMonitoring}`)}] -.-> prom`);
     lines.push(`  prom -.->|scrape| apps`);
   }
+  const gitops = config.gitops.mode === 'none' ? undefined : config.gitops.mode === 'argocd' ? 'Argo CD' : 'Flux';
   if (config.jenkins.enabled) {
     lines.push(`  subgraph ci[${label(`namespace ${ns.ci}`)}]`);
-    lines.push(`    jenkins[${label(`Jenkins: deploys ${config.jenkins.deploy.environment}`)}]`);
+    lines.push(`    jenkins[${label(`Jenkins: ${gitops ? 'tests and checks' : 'deploys'} ${config.jenkins.deploy.environment}`)}]`);
     lines.push('  end');
-    lines.push(`  jenkins -->|${label('kubectl apply --server-side')}| apps`);
+    if (!gitops) lines.push(`  jenkins -->|${label('kubectl apply --server-side')}| apps`);
     if (config.monitoring.enabled) lines.push(`  prom -.->|scrape| jenkins`);
+  }
+  if (gitops) {
+    const where = config.gitops.namespace ?? TOOL_NAMESPACE[config.gitops.mode as 'argocd' | 'flux'];
+    lines.push(`  gitops[${label(`${gitops} in ${where}: pulls ${repositoryPath(config)}/ from Git`)}]`);
+    lines.push(`  gitops -->|${label('server-side apply, prune')}| apps`);
   }
   return lines.join('\n');
 }

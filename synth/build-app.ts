@@ -5,6 +5,7 @@ import { AuthChart } from '../charts/auth';
 import { KubeStateMetricsChart } from '../charts/kube-state-metrics';
 import { GatewayChart } from '../charts/gateway';
 import { GrafanaChart } from '../charts/grafana';
+import { GitOpsChart, gitopsAnnotations, GITOPS_DIR } from '../charts/gitops';
 import { JenkinsChart } from '../charts/jenkins';
 import { MicroservicesChart } from '../charts/microservices';
 import { NamespacesChart } from '../charts/namespaces';
@@ -12,7 +13,9 @@ import { NodeExporterChart } from '../charts/node-exporter';
 import { PrometheusChart } from '../charts/prometheus';
 import type { Config } from '../config/schema';
 import { ManagedObject, managedObjectOf } from '../constructs/deploy-rbac';
+import { gitopsScope, ScopedObject } from '../constructs/gitops-scope';
 import { eventBusDeployed } from '../constructs/nats-config';
+import * as path from 'path';
 import { ManifestApp } from './manifest-app';
 
 /**
@@ -44,7 +47,46 @@ export function buildApp(config: Config, outdir: string): App {
     const others = [...app.charts];
     after(new JenkinsChart(app, 'jenkins', { config, managed: managedObjects(others) }), ...others.filter((c) => c !== namespaces));
   }
+  // Sync waves (Argo CD) and never-pruned Namespaces (both tools) for the chosen GitOps tool.
+  if (config.gitops.mode !== 'none') {
+    for (const o of apiObjects(app.charts)) {
+      for (const [key, value] of Object.entries(gitopsAnnotations(config, o.kind))) o.metadata.addAnnotation(key, value);
+    }
+  }
   return app;
+}
+
+/** Whether this configuration has GitOps objects: a mode and a repository to read from. */
+export function hasGitOps(config: Config): boolean {
+  return config.gitops.mode !== 'none' && config.repository.url !== undefined;
+}
+
+/**
+ * The GitOps objects, as their own app writing to `<outdir>/gitops/`: not among the files
+ * `kubectl apply -f <outdir>` or the tool itself reads (charts/gitops.ts). Derived from `app`,
+ * the environment built by buildApp. Undefined when the configuration has none.
+ */
+export function buildGitOpsApp(config: Config, outdir: string, app: App): App | undefined {
+  if (!hasGitOps(config)) return undefined;
+  const gitops = new ManifestApp({ outdir: path.join(outdir, GITOPS_DIR), yamlOutputType: YamlOutputType.FILE_PER_CHART, outputFileExtension: '.k8s.yaml' });
+  new GitOpsChart(gitops, config.gitops.mode, { config, scope: gitopsScope(scopedObjects(app.charts)) });
+  return gitops;
+}
+
+function apiObjects(charts: readonly Chart[]): ApiObject[] {
+  return charts.flatMap((chart) => chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject));
+}
+
+/** Identities of every object, with the bodies of autoscalers, what they scale and CRDs (all the scope reads). */
+function scopedObjects(charts: readonly Chart[]): ScopedObject[] {
+  const objects = apiObjects(charts);
+  const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.toJson() as ScopedObject);
+  const scaled = new Set(hpas.map((h) => `${h.metadata.namespace}/${h.spec?.scaleTargetRef?.kind}/${h.spec?.scaleTargetRef?.name}`));
+  return objects.map((o) =>
+    o.kind === 'HorizontalPodAutoscaler' || o.kind === 'CustomResourceDefinition' || scaled.has(`${o.metadata.namespace}/${o.kind}/${o.name}`)
+      ? (o.toJson() as ScopedObject)
+      : { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } },
+  );
 }
 
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 
 export const MANIFEST_SUFFIX = '.k8s.yaml';
@@ -20,4 +20,16 @@ export function publish(staging: string, target: string): string[] {
     if (f.endsWith(MANIFEST_SUFFIX) && !fresh.includes(f)) rmSync(path.join(target, f));
   }
   return fresh.map((f) => path.join(target, f));
+}
+
+/**
+ * publish() for a sub-folder of the output (`gitops/`) that a configuration may or may not have:
+ * without staged files, the target's old manifests go, and the folder too once it is empty.
+ */
+export function publishOptional(staging: string, target: string): string[] {
+  if (existsSync(staging)) return publish(staging, target);
+  if (!existsSync(target)) return [];
+  for (const f of readdirSync(target)) if (f.endsWith(MANIFEST_SUFFIX)) rmSync(path.join(target, f));
+  if (readdirSync(target).length === 0) rmdirSync(target);
+  return [];
 }

@@ -3,8 +3,9 @@ import * as path from 'path';
 import { availableEnvironments, ConfigError, loadConfig, outputDirFor } from '../config/load';
 
 export { outputDirFor };
-import { buildApp } from './build-app';
-import { publish } from './publish';
+import { GITOPS_DIR } from '../charts/gitops';
+import { buildApp, buildGitOpsApp } from './build-app';
+import { publish, publishOptional } from './publish';
 import { duplicateObjects } from './unique-objects';
 
 /**
@@ -89,16 +90,26 @@ export function run(env: RunEnv, log: (msg: string) => void = toStderr, error: (
     return { exitCode: 3, files: [] };
   }
   app.synth();
+  const gitops = buildGitOpsApp(loaded.config, outdir, app);
+  gitops?.synth();
+  // The one thing a default install lacks to be complete: say it once, on stderr.
+  const note = loaded.config.repository.url === undefined ? [NO_REPOSITORY_NOTE] : [];
 
   // An explicit `cdk8s synth -o DIR` writes straight to DIR; the staging area is published.
   if (!staged) {
     log(`Synthesized ${loaded.source} into ${outdir}/ (cdk8s synth -o)`);
+    note.forEach((n) => log(n));
     return { exitCode: 0, files: [] };
   }
   const files = publish(outdir, target);
-  log(`Synthesized ${loaded.source} into ${target}/ (${files.length} files)`);
-  return { exitCode: 0, files };
+  const gitopsFiles = publishOptional(path.join(outdir, GITOPS_DIR), path.join(target, GITOPS_DIR));
+  log(`Synthesized ${loaded.source} into ${target}/ (${files.length} files${gitopsFiles.length ? `, and ${gitopsFiles.length} in ${target}/${GITOPS_DIR}/ for ${loaded.config.gitops.mode === 'argocd' ? 'Argo CD' : 'Flux'}` : ''})`);
+  note.forEach((n) => log(n));
+  return { exitCode: 0, files: [...files, ...gitopsFiles] };
 }
+
+/** Printed when the configuration names no repository: what is missing because of it, and where to read on. */
+export const NO_REPOSITORY_NOTE = 'Note: repository.url is not set, so no Jenkins pipeline job and no GitOps objects were generated (set it to your copy of this repository; docs/gitops.md).';
 
 /** `dist/` and `dist-<name>/` in the project: the folders of named environments, present or to come. */
 const ENVIRONMENT_FOLDER = /^dist(-.+)?$/;

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { ConfigError, parseConfig } from '../config/load';
 import type { Config } from '../config/schema';
 import { userCreatedSecrets } from '../config/user-secrets';
-import { buildApp } from '../synth/build-app';
+import { buildApp, buildGitOpsApp } from '../synth/build-app';
 import { duplicateObjects } from '../synth/unique-objects';
 import { formatFinding } from '../validate/findings';
 import { defaultOptions, validateDirectory } from '../validate/index';
@@ -33,7 +33,9 @@ const identity = (o: K8sObject) => `${o.apiVersion.includes('/') ? o.apiVersion.
 function synthAndValidate(config: Config): { objects: K8sObject[]; findings: string[] } {
   const dir = mkdtempSync(path.join(tmpdir(), 'property-'));
   try {
-    buildApp(config, dir).synth();
+    const app = buildApp(config, dir);
+    app.synth();
+    buildGitOpsApp(config, dir, app)?.synth();
     const report = validateDirectory(dir, {
       ...defaultOptions(),
       userCreated: userCreatedSecrets(config),

@@ -85,7 +85,7 @@ describe('JCasC', () => {
   });
 
   test('the pipeline job builds the configured repository and branch from its Jenkinsfile', () => {
-    const objs = synthObjects(configFrom({ jenkins: { job: { repositoryUrl: 'https://git.example.org/me/fork.git', branch: 'release' } } }));
+    const objs = synthObjects(configFrom({ repository: { url: 'https://git.example.org/me/fork.git', revision: 'release' } }));
     const doc = parse(find(objs, 'ConfigMap', 'jenkins-config', ci).data['jenkins.yaml']);
     const script: string = doc.jobs[0].script;
 
@@ -95,6 +95,12 @@ describe('JCasC', () => {
     expect(script).toContain("scriptPath('Jenkinsfile')");
     const env = Object.fromEntries(doc.jenkins.globalNodeProperties[0].envVars.env.map((e: any) => [e.key, e.value]));
     expect(env.CONTAINER_INFRA_DEPLOY_BRANCH).toBe('release');
+  });
+
+  test('without repository.url there is no job (no placeholder repository to poll), and the controller still starts configured', () => {
+    expect(config.repository.url).toBeUndefined();
+    expect(casc).not.toHaveProperty('jobs');
+    expect(casc.jenkins.clouds).toHaveLength(1);
   });
 
   test('the prometheus plugin serves the metrics path shared with the monitoring charts, without login', () => {
@@ -178,7 +184,7 @@ describe('controller', () => {
   });
 
   test('a JCasC change rolls the controller', () => {
-    const other = synthObjects(configFrom({ jenkins: { job: { branch: 'other' } } }));
+    const other = synthObjects(configFrom({ repository: { revision: 'other' } }));
     const a = controller.spec.template.metadata.annotations['container-infra/config-checksum'];
     const b = find(other, 'StatefulSet', 'jenkins', ci).spec.template.metadata.annotations['container-infra/config-checksum'];
 

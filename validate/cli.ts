@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
     const report = validateDirectory(dir, { ...defaultOptions(), ...fromEnv, ...(args.dns ? { dns: args.dns } : {}), allowLiteralSecrets: args.allowLiteralSecrets });
     for (const n of report.notes) console.warn(`note: ${n}`);
     for (const f of report.findings) console.log(formatFinding(f));
-    console.log(`${dir}: ${report.objects} objects, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} (${Date.now() - started} ms)`);
+    console.log(`${dir}: ${report.objects} objects${report.gitopsObjects ? ` (and ${report.gitopsObjects} in gitops/)` : ''}, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} (${Date.now() - started} ms)`);
     total += report.findings.length;
     if (args.programs) total += await programs(dir, config);
   }

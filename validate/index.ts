@@ -1,5 +1,6 @@
 import { performance } from 'perf_hooks';
 import { checkFlows, FlowOptions } from './flows';
+import { checkGitOpsFolder } from './gitops';
 import { Finding, sortFindings } from './findings';
 import { loadManifestDir, Manifest } from './manifests';
 import { checkPodSecurity } from './pod-security';
@@ -30,6 +31,8 @@ export interface ValidationReport {
   readonly findings: Finding[];
   readonly notes: string[];
   readonly objects: number;
+  /** Objects in `<dir>/gitops/` (validateDirectory only). */
+  readonly gitopsObjects?: number;
 }
 
 let timings: Record<string, number> = {};
@@ -83,5 +86,7 @@ export function defaultOptions(_env: NodeJS.ProcessEnv = process.env): ValidateO
 export function validateDirectory(dir: string, options: ValidateOptions = defaultOptions()): ValidationReport {
   const loaded = loadManifestDir(dir);
   const report = validateManifests(loaded.manifests, options);
-  return { ...report, findings: sortFindings([...loaded.findings, ...report.findings]) };
+  // <dir>/gitops/ (Argo CD or Flux objects): against the shipped CRDs and the manifests above.
+  const gitops = checkGitOpsFolder(dir, loaded.manifests);
+  return { ...report, findings: sortFindings([...loaded.findings, ...report.findings, ...gitops.findings]), gitopsObjects: gitops.objects };
 }

@@ -5,9 +5,12 @@ import { checkConsistency } from './consistency';
 import { events } from './events';
 import { checkEvents } from './events-check';
 import { gateway } from './gateway';
+import { gitops } from './gitops';
+import { checkGitOps } from './gitops-check';
 import { jenkins } from './jenkins';
 import { DEFAULT_SERVICES, microservices } from './microservices';
 import { monitoring } from './monitoring';
+import { repository } from './repository';
 
 const namespaces = z
   .strictObject({
@@ -62,6 +65,10 @@ const configObject = z.strictObject({
   jenkins: jenkins.prefault({}),
   events: events.prefault({}),
   auth: auth.prefault({}),
+  /** Your copy of this repository: what the Jenkins job builds and Argo CD / Flux read. */
+  repository: repository.prefault({}),
+  /** Pull-based deployment with Argo CD or Flux instead of the Jenkins deploy (docs/gitops.md). */
+  gitops: gitops.prefault({}),
 });
 
 /** The one typed configuration every chart reads (the refinements below do not change its shape). */
@@ -71,6 +78,7 @@ export type ConfigInput = z.input<typeof configObject>;
 export const configSchema = configObject
   .superRefine(checkEvents, WELL_FORMED)
   .superRefine((c, ctx) => checkConsistency(c, ctx), WELL_FORMED)
+  .superRefine(checkGitOps, WELL_FORMED)
   .superRefine((c, ctx) => {
     // Route scopes must be ones a client can obtain: a typo would lock the route for everyone.
     const scopes = knownScopes(c.auth);

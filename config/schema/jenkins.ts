@@ -67,16 +67,6 @@ const plugins = z
     }
   });
 
-/** A Git remote: https://…, ssh://… or scp-like git@host:path. */
-const gitUrl = z
-  .string()
-  .regex(/^(https:\/\/|ssh:\/\/|git@)[^\s'"\\]+$/, 'must be a Git remote URL such as "https://github.com/acme/container-infra.git" (no quotes, spaces or backslashes)');
-
-const gitBranch = z
-  .string()
-  .regex(/^[A-Za-z0-9._/-]+$/, 'must be a branch name such as "main"')
-  .refine((b) => !b.startsWith('/') && !b.endsWith('/') && !b.includes('..'), { message: 'must be a branch name such as "main"' });
-
 const agentContainer = (image: string, r: ReturnType<typeof res>) =>
   z
     .strictObject({
@@ -106,13 +96,10 @@ const agent = z.strictObject({
   connectTimeoutSeconds: z.number().int().min(30).default(300),
 });
 
+/** The pipeline job; the repository and branch it builds are `repository.url` / `repository.revision`. */
 const job = z.strictObject({
   /** Name of the pipeline job. */
   name: dnsLabel.default('container-infra'),
-  /** The repository the job builds and deploys: point it at your fork. */
-  repositoryUrl: gitUrl.default('https://github.com/example/container-infra.git'),
-  /** The branch the job builds; only this branch deploys. */
-  branch: gitBranch.default('main'),
   /** Path of the pipeline definition in the repository. */
   scriptPath: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'must be a relative path such as "Jenkinsfile"').default('Jenkinsfile'),
   /** SCM polling schedule (cron syntax, `H` spreads the load); empty turns polling off. */

@@ -105,6 +105,7 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
       events: fc.boolean(),
       monitoring: fc.boolean(),
       jenkins: fc.boolean(),
+      gitops: fc.constantFrom('none', 'argocd', 'flux'),
       auth: fc.boolean(),
       busReplicas: fc.constantFrom(1, 1, 3),
       streams: fc.array(streamLimits, { minLength: names.length, maxLength: names.length }),
@@ -119,7 +120,7 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
       components: fc.constant(components),
     }),
   )
-  .map(({ services, calls, events, monitoring, jenkins, auth, busReplicas, streams, publishers, consumers, namespaces, domain, dnsLabels, gatewayPorts, serviceType, gatewayResources, components }) => {
+  .map(({ services, calls, events, monitoring, jenkins, gitops, auth, busReplicas, streams, publishers, consumers, namespaces, domain, dnsLabels, gatewayPorts, serviceType, gatewayResources, components }) => {
     const callsOf = new Map<string, Set<string>>();
     for (const [a, b] of calls) {
       if (a === b) continue;
@@ -164,6 +165,8 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
         kubeStateMetrics: { name: components.kubeStateMetrics },
       },
       jenkins: { enabled: jenkins, name: components.jenkins },
+      // A GitOps tool deploys instead of Jenkins (its objects are synthesized and validated too).
+      ...(gitops === 'none' ? {} : { repository: { url: 'https://git.example.org/team/container-infra.git' }, gitops: { mode: gitops } }),
       services: services.map((s, i) => ({
         name: s.name,
         ...(s.message !== undefined ? { message: s.message } : {}),

@@ -1,0 +1,101 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { parse, stringify } from 'yaml';
+import { GITOPS_DIR, gitopsIdentity } from '../../charts/gitops';
+import { environmentFile, loadConfig, parseConfig } from '../../config/load';
+import type { Config } from '../../config/schema';
+import { buildApp, buildGitOpsApp } from '../../synth/build-app';
+import { shippedCrdFiles } from '../../validate/crd-schema';
+import { kubectlOk, kubectlRun, warnings } from './kubectl';
+
+/**
+ * The GitOps objects on a real API server (KUBECONFIG, a throw-away cluster): the shipped Argo CD
+ * and Flux CRDs install, the prod example's objects (Argo CD) and a Flux variant of it apply
+ * server-side with no warning (the API server also runs the CRDs' CEL rules, which the offline
+ * validator cannot), and a server-side diff right after the apply is empty: the objects are stable
+ * under a GitOps tool's own comparison. The prod output they point at is applied the same way.
+ * Leaves the CRDs installed (they may be in use); deletes the GitOps objects it created.
+ */
+
+const FIELD_MANAGER = 'container-infra-cluster-test';
+const work = mkdtempSync(path.join(tmpdir(), 'ci-gitops-cluster-'));
+
+function synthesize(config: Config, name: string): string {
+  const dir = path.join(work, name);
+  const app = buildApp(config, dir);
+  app.synth();
+  const gitops = buildGitOpsApp(config, dir, app);
+  if (!gitops) throw new Error(`${name}: the configuration has no GitOps objects`);
+  gitops.synth();
+  return dir;
+}
+
+function applyServerSide(target: string): void {
+  const r = kubectlOk(['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', target]);
+  expect({ target, warnings: warnings(r.stderr) }).toEqual({ target, warnings: [] });
+}
+
+/** `kubectl diff` exits 0 with no output when nothing would change, 1 with a diff, >1 on error. */
+function expectNoDiff(target: string): void {
+  const r = kubectlRun(['diff', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', target]);
+  expect({ target, status: r.status, diff: r.stdout, errors: r.stderr.trim() }).toEqual({ target, status: 0, diff: '', errors: '' });
+}
+
+const prod = loadConfig({ env: 'prod' }).config;
+// The prod example with Flux instead of Argo CD: same repository, same output folder.
+const prodInput = parse(readFileSync(environmentFile('prod'), 'utf8'));
+const prodFlux = parseConfig({ ...prodInput, gitops: { ...prodInput.gitops, mode: 'flux' } }, 'prod.yaml with gitops.mode flux');
+
+beforeAll(() => {
+  const crds = path.join(work, 'crds');
+  mkdirSync(crds);
+  for (const f of shippedCrdFiles()) writeFileSync(path.join(crds, f.file.replace('/', '--').replace(/\.gz$/, '')), f.text);
+  applyServerSide(crds);
+  kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', 'crd/applications.argoproj.io', 'crd/appprojects.argoproj.io', 'crd/gitrepositories.source.toolkit.fluxcd.io', 'crd/kustomizations.kustomize.toolkit.fluxcd.io']);
+  // The tools' own namespaces, as their installers create them.
+  for (const ns of [gitopsIdentity(prod).namespace, gitopsIdentity(prodFlux).namespace]) {
+    kubectlOk(['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', '-'], stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
+  }
+});
+
+afterAll(() => {
+  for (const dir of readdirSync(work).filter((d) => d.startsWith('env-'))) {
+    kubectlRun(['delete', '--ignore-not-found', '--wait=false', '-f', path.join(work, dir, GITOPS_DIR)]);
+  }
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('GitOps objects on a real API server', () => {
+  test('the shipped CRDs are established and a second apply of them changes nothing', () => {
+    expectNoDiff(path.join(work, 'crds'));
+  });
+
+  test.each([
+    ['Argo CD (the prod example)', 'env-prod-argocd', prod, ['AppProject', 'Application']],
+    ['Flux (prod with gitops.mode flux)', 'env-prod-flux', prodFlux, ['GitRepository', 'Kustomization']],
+  ])('%s: the objects apply server-side with no warning and a server-side diff afterwards is empty', (_name, dirName, config, kinds) => {
+    const dir = synthesize(config as Config, dirName);
+    const gitops = path.join(dir, GITOPS_DIR);
+    applyServerSide(gitops);
+    expectNoDiff(gitops);
+    const id = gitopsIdentity(config as Config);
+    for (const kind of kinds as string[]) {
+      const got = kubectlOk(['get', '-n', id.namespace, kind.toLowerCase(), id.name, '-o', 'jsonpath={.metadata.name}']);
+      expect(got.stdout).toBe(id.name);
+    }
+  });
+
+  test('the prod output the Application points at (sync waves and all) applies server-side and then diffs empty', () => {
+    const dir = synthesize(prod, 'env-prod-argocd-output');
+    applyServerSide(dir);
+    expectNoDiff(dir);
+  });
+
+  test('the API server refuses what the CRDs forbid (the check can fail)', () => {
+    const bad = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'bad', namespace: gitopsIdentity(prodFlux).namespace }, spec: { prune: true } };
+    const r = kubectlRun(['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '--dry-run=server', '-f', '-'], stringify(bad));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/interval|sourceRef/);
+  });
+});
