@@ -26,6 +26,7 @@ import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
+import { asStoredClaimTemplates, claimTemplate } from '../constructs/claim-template';
 import { microservicePods, natsClientUrl, natsIdentity, natsJobIdentity, prometheusScraper } from './selectors';
 
 const PORT_NAMES = { client: 'nats', cluster: 'cluster', monitor: 'monitor', metrics: 'metrics' } as const;
@@ -88,7 +89,7 @@ export class EventBusChart extends Chart {
 
     const passwords = [ADMIN_USER, ...eventServices(config).map((s) => s.name)].map((user) => secretEnv(config, passwordEnv(user), user));
     const claimLabels = recommendedLabels({ ...identity, version: undefined });
-    new k8s.KubeStatefulSet(this, 'statefulset', {
+    const statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
       metadata: { name: e.name, labels },
       spec: {
         serviceName: headlessName,
@@ -116,10 +117,10 @@ export class EventBusChart extends Chart {
                 imagePullPolicy: config.imagePullPolicy,
                 args: ['--config', `${NATS_CONFIG_DIR}/${NATS_CONFIG_FILE}`],
                 env: [
-                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
                   { name: 'SERVER_NAME', value: '$(POD_NAME)' },
                   // The Go runtime collects before the container limit is reached.
-                  { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { containerName: 'nats', resource: 'limits.memory' } } },
+                  { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { containerName: 'nats', resource: 'limits.memory', divisor: k8s.Quantity.fromString('0') } } },
                   ...passwords,
                 ],
                 ports: [
@@ -171,18 +172,10 @@ export class EventBusChart extends Chart {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data', labels: claimLabels },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              ...(e.storage.storageClassName ? { storageClassName: e.storage.storageClassName } : {}),
-              resources: { requests: { storage: k8s.Quantity.fromString(e.storage.size) } },
-            },
-          },
-        ],
+        volumeClaimTemplates: [claimTemplate('data', claimLabels, e.storage)],
       },
     });
+    asStoredClaimTemplates(statefulSet);
 
     disruptionBudget(this, e.name, labels, selector);
 

@@ -6,7 +6,7 @@ import { checksum } from '../constructs/checksum';
 import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels } from '../constructs/labels';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, tcp } from '../constructs/network';
-import { containerResources } from '../constructs/resources';
+import { containerResources, storedQuantity } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { disruptionBudget, httpProbe, ownServiceAccount, singlePortService, surgeRollout } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
@@ -100,7 +100,7 @@ export class GrafanaChart extends Chart {
         spec: {
           accessModes: ['ReadWriteOnce'],
           ...(g.persistence.storageClassName ? { storageClassName: g.persistence.storageClassName } : {}),
-          resources: { requests: { storage: k8s.Quantity.fromString(g.persistence.size) } },
+          resources: { requests: { storage: storedQuantity(g.persistence.size) } },
         },
       });
       dataVolume = { name: 'data', persistentVolumeClaim: { claimName: claim.name } };

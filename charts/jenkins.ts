@@ -1,9 +1,9 @@
-import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { Config } from '../config/schema';
 import { checksum } from '../constructs/checksum';
-import { deployPermissions, isClusterScoped, ManagedObject, PolicyRule } from '../constructs/deploy-rbac';
+import { PolicyRule } from '../constructs/deploy-rbac';
 import { agentPodManifest } from '../constructs/jenkins-agent-pod';
 import { ADMIN_PASSWORD_FILE, ADMIN_USERNAME_FILE, CascDocument, jenkinsCasc } from '../constructs/jenkins-casc';
 import { recommendedLabels } from '../constructs/labels';
@@ -13,7 +13,7 @@ import { containerSecurityContext, podSecurityContext } from '../constructs/secu
 import { httpProbe, singlePortService } from '../constructs/workload';
 import { SingleInstanceStatefulSet } from '../constructs/single-instance-statefulset';
 import * as k8s from '../imports/k8s';
-import { outputDirFor } from '../config/load';
+import { deployIdentity, deployServiceAccount, toK8sRule } from './deploy';
 import { jenkinsAgentIdentity, jenkinsAgentPods, jenkinsIdentity, jenkinsPods, prometheusScraper, serviceHost } from './selectors';
 
 export const CASC_FILE = 'jenkins.yaml';
@@ -33,12 +33,8 @@ export const BUILD_ENV = {
   deployBranch: 'CONTAINER_INFRA_DEPLOY_BRANCH',
   /** The environment to synthesize and deploy (the synth step passes it as CONTAINER_INFRA_ENV). */
   environment: 'CONTAINER_INFRA_DEPLOY_ENV',
-  /** Its output folder. */
+  /** Its output folder: `scripts/deploy.sh` reads the ApplySet parent and field manager from it. */
   deployDir: 'CONTAINER_INFRA_DEPLOY_DIR',
-  /** `kubectl apply --applyset` parent: the one set of objects this environment owns and prunes. */
-  applySet: 'CONTAINER_INFRA_APPLYSET',
-  /** Server-side apply field manager. */
-  fieldManager: 'CONTAINER_INFRA_FIELD_MANAGER',
   /** `none`: the pipeline deploys; `argocd`/`flux`: that tool deploys and the pipeline only checks. */
   gitops: 'CONTAINER_INFRA_GITOPS',
 } as const;
@@ -46,17 +42,6 @@ export const BUILD_ENV = {
 /** Jenkins applies the environment itself only when no GitOps tool does (docs/gitops.md). */
 export function jenkinsDeploys(config: Config): boolean {
   return config.gitops.mode === 'none';
-}
-
-/**
- * The ApplySet parent (a ConfigMap in the ci namespace, created by kubectl) and field manager of
- * an environment. Both are per environment: kubectl prunes only objects labelled with the
- * ApplySet's id, a hash of this parent's name and namespace, so deploying one environment can
- * never prune another's objects.
- */
-export function deployIdentity(config: Config): { applySet: string; fieldManager: string; deployDir: string } {
-  const env = config.jenkins.deploy.environment;
-  return { applySet: `configmaps/${config.partOf}-${env}`, fieldManager: `${config.partOf}-${env}`, deployDir: outputDirFor(env) };
 }
 
 /**
@@ -72,39 +57,23 @@ export const CONTROLLER_RULES: PolicyRule[] = [
 
 export interface JenkinsChartProps {
   readonly config: Config;
-  /** Every object the other charts synthesize: the deploy identity may apply exactly these kinds. */
-  readonly managed: readonly ManagedObject[];
-}
-
-export interface DeployModel {
-  readonly namespaces: string[];
-  readonly namespaced: Map<string, PolicyRule[]>;
-  readonly cluster: PolicyRule[];
 }
 
 /**
- * Jenkins CI/CD: the controller (StatefulSet, pinned plugins, JCasC), agents in pods, and the
- * least-privilege identity the pipeline deploys this repository with. Built last: its deploy RBAC
- * covers the objects of every other chart and of itself.
+ * Jenkins CI/CD: the controller (StatefulSet, pinned plugins, JCasC) and agents in pods. The
+ * identity the pipeline deploys with is the deploy chart's (charts/deploy.ts).
  */
 export class JenkinsChart extends Chart {
   readonly casc: CascDocument;
-  private readonly config: Config;
-  private readonly managed: readonly ManagedObject[];
-  private readonly ownRules = new Map<ApiObject, PolicyRule[]>();
-  private model?: DeployModel;
 
   constructor(scope: Construct, id: string, props: JenkinsChartProps) {
     const config = props.config;
     const ci = config.namespaces.ci;
     super(scope, id, { namespace: ci, disableResourceNameHashes: true });
-    this.config = config;
-    this.managed = props.managed;
     const j = config.jenkins;
     const labels = recommendedLabels(jenkinsIdentity(config));
     const selector = jenkinsPods(config);
     const agentLabels = recommendedLabels(jenkinsAgentIdentity(config));
-    const deployName = `${j.name}-deploy`;
     const agentServiceName = `${j.name}-agent`;
 
     new DefaultDenyPolicy(this, 'default-deny', { namespace: ci, partOf: config.partOf });
@@ -112,47 +81,15 @@ export class JenkinsChart extends Chart {
     // --- identities -------------------------------------------------------------------------
     const controllerSa = new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name: j.name, labels } });
     const controllerRole = new k8s.KubeRole(this, 'agents-role', { metadata: { name: `${j.name}-agents`, labels }, rules: CONTROLLER_RULES.map(toK8sRule) });
-    this.ownRules.set(controllerRole, CONTROLLER_RULES);
     new k8s.KubeRoleBinding(this, 'agents-role-binding', {
       metadata: { name: `${j.name}-agents`, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: controllerRole.name },
       subjects: [{ kind: 'ServiceAccount', name: controllerSa.name, namespace: ci }],
     });
 
-    // With Argo CD or Flux deploying, no identity of Jenkins may write to the cluster.
+    // With Argo CD or Flux deploying, no identity of Jenkins may write to the cluster (no deploy chart).
     const deploys = jenkinsDeploys(config);
-    const deployLabels = { ...agentLabels, 'app.kubernetes.io/component': 'ci-deploy' };
-    const deploySa = !deploys ? undefined : new k8s.KubeServiceAccount(this, 'deploy-service-account', {
-      metadata: { name: deployName, labels: deployLabels },
-      // Mounted by hand into the kubectl container only (constructs/jenkins-agent-pod.ts).
-      automountServiceAccountToken: false,
-    });
-    const deploySubject = { kind: 'ServiceAccount', name: deployName, namespace: ci };
-    for (const ns of deploys ? this.targetNamespaces() : []) {
-      const role = new k8s.KubeRole(this, `deploy-role-${ns}`, {
-        metadata: { name: deployName, namespace: ns, labels: deployLabels },
-        rules: Lazy.any({ produce: () => (this.deployModel().namespaced.get(ns) ?? []).map(toK8sRule) }),
-      });
-      new k8s.KubeRoleBinding(this, `deploy-role-binding-${ns}`, {
-        metadata: { name: deployName, namespace: ns, labels: deployLabels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
-        subjects: [deploySubject],
-      });
-    }
-    if (deploys && this.managed.some(isClusterScoped)) {
-      // Cluster-wide names must not collide with another installation in another namespace.
-      const clusterRole = new k8s.KubeClusterRole(this, 'deploy-cluster-role', {
-        metadata: { name: `${ci}-${deployName}`, labels: deployLabels },
-        rules: Lazy.any({ produce: () => this.deployModel().cluster.map(toK8sRule) }),
-      });
-      const clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'deploy-cluster-role-binding', {
-        metadata: { name: `${ci}-${deployName}`, labels: deployLabels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole.name },
-        subjects: [deploySubject],
-      });
-      // Cluster-scoped: the chart's namespace does not apply to them.
-      for (const o of [clusterRole, clusterRoleBinding]) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    }
+    const deploySa = deploys ? deployServiceAccount(config) : undefined;
 
     // --- services ---------------------------------------------------------------------------
     const service = singlePortService(this, 'service', { name: j.name, labels, selector, portName: 'http', port: j.port });
@@ -184,8 +121,6 @@ export class JenkinsChart extends Chart {
         [BUILD_ENV.environment]: j.deploy.environment,
         [BUILD_ENV.deployDir]: deploy.deployDir,
         [BUILD_ENV.gitops]: config.gitops.mode,
-        // Only for the pipeline's own apply: with a GitOps tool there is none.
-        ...(deploys ? { [BUILD_ENV.applySet]: deploy.applySet, [BUILD_ENV.fieldManager]: deploy.fieldManager } : {}),
       },
       // No repository, no job (a job polling a placeholder URL fails on every poll); run() says so.
       job: repo.url === undefined ? undefined : {
@@ -354,40 +289,6 @@ export class JenkinsChart extends Chart {
       ],
     });
   }
-
-  /** Namespaces the deploy identity gets a Role in. */
-  targetNamespaces(): string[] {
-    const configured = this.config.jenkins.deploy.namespaces;
-    if (configured) return [...new Set(configured)].sort();
-    const seen = new Set<string>([this.config.namespaces.ci]);
-    for (const o of this.managed) if (o.namespace && !isClusterScoped(o)) seen.add(o.namespace);
-    return [...seen].sort();
-  }
-
-  /** Deploy permissions over every object of the app, this chart's included. */
-  deployModel(): DeployModel {
-    if (!this.model) {
-      const all = [...this.managed, ...this.ownObjects()];
-      const namespaces = this.targetNamespaces();
-      const perms = deployPermissions(all, namespaces);
-      this.model = { namespaces, namespaced: perms.namespaced, cluster: perms.cluster };
-    }
-    return this.model;
-  }
-
-  /** This chart's objects, read without rendering them (their rules may be lazy). */
-  private ownObjects(): ManagedObject[] {
-    return this.node
-      .findAll()
-      .filter((c): c is ApiObject => c instanceof ApiObject)
-      .map((o) => ({
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-        name: o.name,
-        ...(o.metadata.namespace && !isClusterScoped(o) ? { namespace: o.metadata.namespace } : {}),
-        ...(this.ownRules.has(o) ? { rules: this.ownRules.get(o) } : {}),
-      }));
-  }
 }
 
 /** jenkins.yaml text: rendered once, with Lazy values resolved first. */
@@ -402,15 +303,4 @@ function resolveLazy(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, resolveLazy(v)]));
   }
   return value;
-}
-
-/** API-style rule → the generated type's field names (`nonResourceURLs` is `nonResourceUrLs` there). */
-function toK8sRule(r: PolicyRule): k8s.PolicyRule {
-  return {
-    ...(r.apiGroups ? { apiGroups: [...r.apiGroups] } : {}),
-    ...(r.resources ? { resources: [...r.resources] } : {}),
-    ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}),
-    ...(r.nonResourceURLs ? { nonResourceUrLs: [...r.nonResourceURLs] } : {}),
-    verbs: [...r.verbs],
-  };
 }

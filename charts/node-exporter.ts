@@ -83,7 +83,7 @@ export class NodeExporterChart extends Chart {
                   `--collector.filesystem.mount-points-exclude=${IGNORED_MOUNT_POINTS}`,
                   `--collector.filesystem.fs-types-exclude=${IGNORED_FS_TYPES}`,
                 ],
-                env: [{ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }],
+                env: [{ name: 'HOST_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.hostIP' } } }],
                 ports: [{ name: METRICS_PORT_NAME, containerPort: ne.port, protocol: 'TCP' }],
                 resources: containerResources(ne.resources),
                 securityContext: containerSecurityContext({ user: ne.runAsUser, group: ne.runAsGroup }),

@@ -1,3 +1,4 @@
+import { APPLYSET_CRD_NAME, APPLYSET_TYPE } from '../constructs/applyset';
 import type { Config } from './schema';
 import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN } from './schema/common';
 
@@ -103,6 +104,12 @@ export function objectClaims(config: Config): Claim[] {
     const deployed = j.deploy.namespaces ?? [ns.ci, ns.apps, ...(m.enabled ? [ns.monitoring, ns.nodeMonitoring] : [])];
     for (const where of deployed) claim(where, `${j.name}-deploy`, 'jenkins.name', 'Role', 'RoleBinding');
     claim(undefined, `${ns.ci}-${j.name}-deploy`, 'jenkins.name', 'ClusterRole', 'ClusterRoleBinding');
+  }
+  // scripts/deploy.sh: the ApplySet parent's type (one for every environment) and this environment's
+  // parent; under a GitOps mode that tool deploys and neither is generated (synth/build-app.ts).
+  if (config.gitops.mode === 'none') {
+    claim(undefined, APPLYSET_CRD_NAME, 'constant (constructs/applyset.ts)', 'CustomResourceDefinition');
+    claim(undefined, `${config.partOf}-${j.deploy.environment}`, 'partOf, jenkins.deploy.environment', APPLYSET_TYPE.kind);
   }
   return claims;
 }

@@ -1,7 +1,7 @@
 /**
- * Least-privilege RBAC for a deploy identity that runs `kubectl apply --server-side --prune
- * --applyset` (Jenkinsfile), derived from the objects the app synthesizes: it may touch exactly the
- * kinds that are there, in the namespaces where they are, and nothing else.
+ * Least-privilege RBAC for the identity that runs `scripts/deploy.sh` (server-side apply, pruned by
+ * a kubectl ApplySet), derived from the objects the app synthesizes: it may apply exactly the kinds
+ * that are there, prune those kinds in the namespaces of the set, and nothing else.
  *
  * Kubernetes forbids creating a Role or binding that grants permissions its creator does not hold
  * (unless the creator has `escalate`/`bind`, which would let it grant itself anything). So the deploy
@@ -10,6 +10,8 @@
  * is deliberate: the pipeline can never widen its own rights; a change that adds a kind must be
  * applied once by a cluster admin (docs/jenkins.md).
  */
+
+import { APPLYSET_TYPE } from './applyset';
 
 /** What the deploy identity needs to know about one synthesized object. */
 export interface ManagedObject {
@@ -46,6 +48,8 @@ export const CLUSTER_SCOPED_KINDS = new Set([
   'MutatingWebhookConfiguration',
   'ValidatingWebhookConfiguration',
   'CSIDriver',
+  // Ours: the ApplySet parent type (constructs/applyset.ts).
+  APPLYSET_TYPE.kind,
 ]);
 
 /**
@@ -56,8 +60,8 @@ export const NEVER_PRUNED_KINDS = new Set(['Namespace']);
 
 /** Verbs `kubectl apply` (server-side, dry run included) needs on a kind. */
 export const APPLY_VERBS = ['create', 'get', 'patch', 'update'];
-/** Extra verbs `--prune` needs: find the objects no longer in the manifests and delete them. */
-export const PRUNE_VERBS = ['delete', 'list'];
+/** Verbs the ApplySet prune needs on every kind of the set in every namespace of the set. */
+export const PRUNE_VERBS = ['delete', 'get', 'list'];
 
 const IRREGULAR_PLURALS: Record<string, string> = { Endpoints: 'endpoints' };
 
@@ -142,26 +146,42 @@ export class RuleSet {
 export interface DeployPermissions {
   /** Namespace → rules of the Role the deploy identity gets there. */
   readonly namespaced: Map<string, PolicyRule[]>;
-  /** Rules of its ClusterRole, or none when the manifests hold nothing cluster-scoped. */
+  /** Rules of its ClusterRole, or none when nothing cluster-scoped is deployed. */
   readonly cluster: PolicyRule[];
 }
 
+/** What one `scripts/deploy.sh` run touches, in the script's terms. */
+export interface DeploySet {
+  /** ApplySet members: applied, and pruned once they leave the output. */
+  readonly members: readonly ManagedObject[];
+  /** Applied after the prune and never pruned: the deploy identity's own objects. */
+  readonly unpruned?: readonly ManagedObject[];
+  /** Single objects the script reads and patches by name only (the ApplySet parent type and parent). */
+  readonly named?: readonly PolicyRule[];
+}
+
 /**
- * Everything `kubectl apply -f dist --prune` needs for `objects` in `namespaces`. Objects in other
- * namespaces are left out: the caller decides which namespaces the pipeline deploys to.
+ * Everything `scripts/deploy.sh` needs, in `namespaces` (objects elsewhere are left out: the caller
+ * decides where the pipeline deploys).
+ *
+ * - apply (`create/get/patch/update`) on each kind where it is;
+ * - prune (`get/list/delete`) on every member kind in every namespace: kubectl's ApplySet pruner
+ *   lists each kind the parent recorded in each namespace it recorded, so a right that follows the
+ *   objects (a kind in the namespaces where it is today) breaks the run that removes the last one;
+ * - the rules of every Role in the output where that Role applies (creating a Role needs them).
  */
-export function deployPermissions(objects: readonly ManagedObject[], namespaces: readonly string[]): DeployPermissions {
+export function deployPermissions(set: DeploySet, namespaces: readonly string[]): DeployPermissions {
   const perNamespace = new Map<string, RuleSet>(namespaces.map((ns) => [ns, new RuleSet()]));
   const cluster = new RuleSet();
-  const clusterRolesInManifests = new Set(objects.filter((o) => o.kind === 'ClusterRole').map((o) => o.name));
+  const all = [...set.members, ...(set.unpruned ?? [])];
+  const clusterRolesInManifests = new Set(all.filter((o) => o.kind === 'ClusterRole').map((o) => o.name));
+  const targetOf = (o: ManagedObject): RuleSet | undefined =>
+    isClusterScoped(o) ? cluster : o.namespace !== undefined ? perNamespace.get(o.namespace) : undefined;
 
-  for (const o of objects) {
-    // Never-pruned kinds still need `list`: the ApplySet pruner lists every kind of the set, and
-    // without `delete` a removed Namespace makes the run fail instead of deleting it.
-    const verbs = NEVER_PRUNED_KINDS.has(o.kind) ? [...APPLY_VERBS, 'list'] : [...APPLY_VERBS, ...PRUNE_VERBS];
-    const target = isClusterScoped(o) ? cluster : o.namespace !== undefined ? perNamespace.get(o.namespace) : undefined;
+  for (const o of all) {
+    const target = targetOf(o);
     if (!target) continue;
-    target.addKind(o.apiVersion, o.kind, verbs);
+    target.addKind(o.apiVersion, o.kind, APPLY_VERBS);
     // Creating a role needs its permissions: hold them where the role applies.
     for (const rule of o.rules ?? []) target.add(rule);
     // Binding a role that is not in the manifests (a built-in one): `bind` on that name only.
@@ -169,10 +189,19 @@ export function deployPermissions(objects: readonly ManagedObject[], namespaces:
       cluster.add({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], resourceNames: [o.roleRef.name], verbs: ['bind'] });
     }
   }
+  for (const o of set.members) {
+    // Never-pruned kinds still need `list`: the pruner lists every kind of the set; without
+    // `delete` a removed Namespace makes the run fail instead of deleting it.
+    const verbs = NEVER_PRUNED_KINDS.has(o.kind) ? ['get', 'list'] : PRUNE_VERBS;
+    if (isClusterScoped(o)) cluster.addKind(o.apiVersion, o.kind, verbs);
+    else for (const rules of perNamespace.values()) rules.addKind(o.apiVersion, o.kind, verbs);
+  }
+  for (const rule of set.named ?? []) cluster.add(rule);
+
   const namespaced = new Map<string, PolicyRule[]>();
   for (const ns of [...perNamespace.keys()].sort()) {
-    const set = perNamespace.get(ns)!;
-    if (!set.empty) namespaced.set(ns, set.rules());
+    const rules = perNamespace.get(ns)!;
+    if (!rules.empty) namespaced.set(ns, rules.rules());
   }
   return { namespaced, cluster: cluster.rules() };
 }

@@ -75,8 +75,9 @@ export class Microservice extends Construct {
     const env: k8s.EnvVar[] = [
       // Any image can learn where its datastore is; podinfo also gets it as --cache-server.
       ...(cacheUrl ? [{ name: 'DATASTORE_URL', value: cacheUrl }] : []),
-      ...(svc.message !== undefined ? [{ name: 'PODINFO_UI_MESSAGE', value: svc.message }] : []),
-      ...Object.keys(svc.env).sort().map((name) => ({ name, value: svc.env[name] })),
+      // An empty value is written as no value: the API server drops `value: ""` (it reads the same).
+      ...(svc.message !== undefined ? [svc.message === '' ? { name: 'PODINFO_UI_MESSAGE' } : { name: 'PODINFO_UI_MESSAGE', value: svc.message }] : []),
+      ...Object.keys(svc.env).sort().map((name) => (svc.env[name] === '' ? { name } : { name, value: svc.env[name] })),
       // NATS_URL, NATS_USER, NATS_PASSWORD (its own password only, from the Secret), NATS_INBOX_PREFIX, NATS_JS_API_PREFIX.
       ...(props.events?.env ?? []),
       // Service discovery through cluster DNS: any image reads where each callee is.

@@ -46,7 +46,9 @@ export interface AllowPolicyProps {
 
 /**
  * A policy that names both directions, so the pods it selects accept and send only what it lists
- * (an empty list means nothing at all).
+ * (an empty list means nothing at all). An empty list is left out rather than written: the API
+ * server drops it, so `ingress: []` would make every apply a change; `policyTypes` keeps the
+ * direction denied.
  */
 export class AllowPolicy extends Construct {
   constructor(scope: Construct, id: string, props: AllowPolicyProps) {
@@ -56,8 +58,8 @@ export class AllowPolicy extends Construct {
       spec: {
         podSelector: { matchLabels: props.podSelector },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: props.ingress,
-        egress: props.egress,
+        ...(props.ingress.length > 0 ? { ingress: props.ingress } : {}),
+        ...(props.egress.length > 0 ? { egress: props.egress } : {}),
       },
     });
   }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { Storage } from '../config/schema/common';
 import * as k8s from '../imports/k8s';
+import { asStoredClaimTemplates, claimTemplate } from './claim-template';
 import { Identity, recommendedLabels, selectorLabels } from './labels';
 
 export interface SingleInstanceStatefulSetProps {
@@ -34,15 +35,9 @@ export class SingleInstanceStatefulSet extends Construct {
         updateStrategy: { type: 'RollingUpdate' },
         podManagementPolicy: 'OrderedReady',
         template: props.pod,
-        volumeClaimTemplates: Object.entries(props.claims).map(([name, storage]) => ({
-          metadata: { name, labels: claimLabels },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            ...(storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
-            resources: { requests: { storage: k8s.Quantity.fromString(storage.size) } },
-          },
-        })),
+        volumeClaimTemplates: Object.entries(props.claims).map(([name, storage]) => claimTemplate(name, claimLabels, storage)),
       },
     });
+    asStoredClaimTemplates(this.statefulSet);
   }
 }

@@ -36,12 +36,12 @@ const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
 async function measure(conf: string, jsApiPrefix: (user: string) => string): Promise<Record<string, { median: number; p99: number }>> {
   const secret = documentedSecret(bus);
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-nats-'));
-  const running = await startBus(conf, (n) => serverEnvFor(bus, secret, n), dir);
+  const running = await startBus(conf, (i) => serverEnvFor(bus, secret, i), dir);
   try {
-    const admin = await connectAs(running.url, ADMIN_USER, secret[ADMIN_USER]);
+    const admin = await connectAs(running.urls[0], ADMIN_USER, secret[ADMIN_USER]);
     await applyDefinitions(await admin.jetstreamManager(), bus.definitions);
-    const payment = await connectAs(running.url, 'payment', secret.payment);
-    const webtoon = await connectAs(running.url, 'webtoon', secret.webtoon);
+    const payment = await connectAs(running.urls[0], 'payment', secret.payment);
+    const webtoon = await connectAs(running.urls[0], 'webtoon', secret.webtoon);
     const js = payment.jetstream({ apiPrefix: jsApiPrefix('payment') });
     const consumer = await webtoon.jetstream({ apiPrefix: jsApiPrefix('webtoon') }).consumers.get('PAYMENT', 'webtoon-unlock');
     const t = { publish: [] as number[], pull: [] as number[], ack: [] as number[] };

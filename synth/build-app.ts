@@ -5,6 +5,7 @@ import { AuthChart } from '../charts/auth';
 import { KubeStateMetricsChart } from '../charts/kube-state-metrics';
 import { GatewayChart } from '../charts/gateway';
 import { GrafanaChart } from '../charts/grafana';
+import { ApplySetChart, APPLYSET_CHART_ID, DEPLOY_CHART_ID, DeployChart } from '../charts/deploy';
 import { GitOpsChart, gitopsAnnotations, GITOPS_DIR } from '../charts/gitops';
 import { JenkinsChart } from '../charts/jenkins';
 import { MicroservicesChart } from '../charts/microservices';
@@ -42,16 +43,23 @@ export function buildApp(config: Config, outdir: string): App {
     after(new KubeStateMetricsChart(app, 'kube-state-metrics', { config }), prometheus);
     after(new GrafanaChart(app, 'grafana', { config }), prometheus);
   }
-  // Last: its deploy RBAC covers the objects of every chart above (add new charts before it).
   if (config.jenkins.enabled) {
-    const others = [...app.charts];
-    after(new JenkinsChart(app, 'jenkins', { config, managed: managedObjects(others) }), ...others.filter((c) => c !== namespaces));
+    const before = app.charts.filter((c) => c !== namespaces);
+    after(new JenkinsChart(app, 'jenkins', { config }), ...before);
   }
   // Sync waves (Argo CD) and never-pruned Namespaces (both tools) for the chosen GitOps tool.
   if (config.gitops.mode !== 'none') {
     for (const o of apiObjects(app.charts)) {
       for (const [key, value] of Object.entries(gitopsAnnotations(config, o.kind))) o.metadata.addAnnotation(key, value);
     }
+  }
+  // Last, outside the ApplySet (scripts/deploy.sh): the parent's type and the deploy identity, whose
+  // rights cover every chart above (add new charts before it), then the parent alone in its file.
+  // Under a GitOps mode the GitOps tool deploys: no ApplySet and no deploy identity (docs/gitops.md).
+  if (config.gitops.mode === 'none') {
+    const members = [...app.charts];
+    const deploy = after(new DeployChart(app, DEPLOY_CHART_ID, { config, members: managedObjects(members) }), ...members.filter((c) => c !== namespaces));
+    after(new ApplySetChart(app, APPLYSET_CHART_ID, { config }), deploy);
   }
   return app;
 }

@@ -102,9 +102,10 @@ describe('generated valid configurations', () => {
     });
     const { objects, findings } = synthAndValidate(config);
     const claim = (sts: string) => objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === sts)?.spec.volumeClaimTemplates[0].spec;
-    expect(claim('news-redis')).toMatchObject({ storageClassName: 'ebs.csi.aws.com', resources: { requests: { storage: '1.5Gi' } } });
-    expect(claim('prometheus')).toMatchObject({ storageClassName: 'ebs.csi.aws.com', resources: { requests: { storage: '2.5Gi' } } });
-    expect(objects.find((o) => o.kind === 'PersistentVolumeClaim')?.spec).toMatchObject({ storageClassName: 'ebs.csi.aws.com', resources: { requests: { storage: '1.5Gi' } } });
+    // Written in the form the API server stores (validate/quantity.ts canonicalQuantity): 1.5Gi is 1536Mi.
+    expect(claim('news-redis')).toMatchObject({ storageClassName: 'ebs.csi.aws.com', resources: { requests: { storage: '1536Mi' } } });
+    expect(claim('prometheus')).toMatchObject({ storageClassName: 'ebs.csi.aws.com', resources: { requests: { storage: '2560Mi' } } });
+    expect(objects.find((o) => o.kind === 'PersistentVolumeClaim')?.spec).toMatchObject({ storageClassName: 'ebs.csi.aws.com', resources: { requests: { storage: '1536Mi' } } });
     expect(findings).toEqual([]);
   });
 });

@@ -123,10 +123,10 @@ async function isolationRun(bus: SynthesizedBus, natsConf: string): Promise<Outc
   const { config } = bus;
   const secret = documentedSecret(bus);
   const dir = mkdtempSync(path.join(tmpdir(), 'nats-isolation-'));
-  const running = await startBus(natsConf, (name) => serverEnvFor(bus, secret, name), dir);
+  const running = await startBus(natsConf, (i) => serverEnvFor(bus, secret, i), dir);
   const open: NatsConnection[] = [];
   const as = async (user: string, extra: Partial<ConnectionOptions> = {}) => {
-    const nc = await connectAs(running.url, user, secret[user], extra);
+    const nc = await connectAs(running.urls[0], user, secret[user], extra);
     open.push(nc);
     return nc;
   };

@@ -4,9 +4,8 @@ import { AckPolicy, ConnectionOptions, Events, NatsConnection } from 'nats';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parseConfigFile } from '../config/load';
-import { NATS_CONFIG_FILE } from '../constructs/nats-config';
-import { configFrom, find, K8sObject, ofKind, synthObjects } from './support/manifests';
-import { applyDefinitions as applyJobDefinitions, connectAs, jetStreamOf } from './support/nats-bus';
+import { configFrom } from './support/manifests';
+import { applyDefinitions as applyJobDefinitions, connectAs, documentedSecret, jetStreamOf, serverEnvFor, synthesizedBus } from './support/nats-bus';
 import { checkNatsConfig, localNatsConfig, RunningNats, startNatsServer, writeFile } from './support/nats-server';
 import { freePorts } from './support/processes';
 import { itWithTool } from './support/tools';
@@ -22,23 +21,15 @@ const itNats = itWithTool('nats-server', 'scripts/install-tools.sh');
 jest.setTimeout(60_000);
 
 const config = configFrom();
-const objects = synthObjects(config);
-const ns = config.namespaces.apps;
-const natsConf: string = find(objects, 'ConfigMap', `${config.events.name}-config`, ns).data[NATS_CONFIG_FILE];
-const definitions: Record<string, string> = ofKind(objects, 'ConfigMap').find((c: K8sObject) => c.metadata.name.startsWith(`${config.events.name}-streams-`))!.data;
-const serverEnvFromSecret: Array<{ name: string; key: string }> = find(objects, 'StatefulSet', config.events.name, ns)
-  .spec.template.spec.containers.find((c: any) => c.name === 'nats')
-  .env.filter((e: any) => e.valueFrom?.secretKeyRef)
-  .map((e: any) => ({ name: e.name, key: e.valueFrom.secretKeyRef.key }));
-
+const bus = synthesizedBus(config);
+const { natsConf, definitions } = bus;
 /**
  * What `kubectl create secret` would hold, in the documented form: a letter, then random hex. The
  * letter matters: nats-server parses a variable's value as a configuration value, so "3e8f…" or
  * "10k…" would read as a number (see the test below).
  */
-const documentedPassword = () => `n${randomBytes(12).toString('hex')}`;
-const secret: Record<string, string> = Object.fromEntries(serverEnvFromSecret.map(({ key }) => [key, documentedPassword()]));
-const serverEnv = { SERVER_NAME: 'nats-0', ...Object.fromEntries(serverEnvFromSecret.map(({ name, key }) => [name, secret[key]])) };
+const secret: Record<string, string> = documentedSecret(bus);
+const serverEnv = serverEnvFor(bus, secret);
 
 describe('nats-server -t on the generated configuration', () => {
   let dir: string;
@@ -58,7 +49,7 @@ describe('nats-server -t on the generated configuration', () => {
 
   itNats('accepts the three-server cluster configuration of the prod example', () => {
     const prod = parseConfigFile('config/environments/prod.yaml');
-    const conf = find(synthObjects(prod), 'ConfigMap', `${prod.events.name}-config`, ns).data[NATS_CONFIG_FILE];
+    const conf = synthesizedBus(prod).natsConf;
     expect(conf).toContain('routes');
     const r = check(conf, serverEnv);
     if (r.status !== 0) throw new Error(r.output);
@@ -185,7 +176,7 @@ describe('a live nats-server with the generated configuration', () => {
   itNats('the stream Job removes a durable that is no longer declared, and keeps the declared ones', async () => {
     const jsm = await (await as('admin')).jetstreamManager();
     await jsm.consumers.add('PAYMENT', { durable_name: 'webtoon-old-name', ack_policy: AckPolicy.Explicit, filter_subject: subject('payment.completed') });
-    expect(await applyDefinitions(jsm)).toEqual(['PAYMENT/webtoon-old-name']);
+    expect((await applyDefinitions(jsm)).removed).toEqual(['PAYMENT/webtoon-old-name']);
     const names = (await jsm.consumers.list('PAYMENT').next()).map((c) => c.name);
     expect(names).toEqual(['webtoon-unlock']);
   });

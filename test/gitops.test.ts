@@ -1,3 +1,5 @@
+import { APPLYSET_CRD_NAME, APPLYSET_TYPE } from '../constructs/applyset';
+import { deployServiceAccount } from '../charts/deploy';
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -227,10 +229,19 @@ describe('Jenkins under a GitOps mode', () => {
     expect(ports).not.toContain(6443);
   });
 
-  test('the pipeline learns the mode and gets no ApplySet or field manager; the job checks instead of deploying', () => {
+  test('no ApplySet type, parent or deploy identity: the GitOps tool deploys, not scripts/deploy.sh', () => {
+    const names = (kind: string) => prodOut.env.filter((o) => o.kind === kind).map((o) => o.metadata.name);
+    expect(names('CustomResourceDefinition')).not.toContain(APPLYSET_CRD_NAME);
+    expect(names(APPLYSET_TYPE.kind)).toEqual([]);
+    expect(names('ServiceAccount')).not.toContain(deployServiceAccount(prod).name);
+    // The same configuration without a GitOps mode has them: this test can fail.
+    const pushed = synthWithGitOps({ ...prod, gitops: { ...prod.gitops, mode: 'none' } }).env;
+    expect(pushed.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name)).toContain(APPLYSET_CRD_NAME);
+    expect(pushed.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name)).toContain(deployServiceAccount(prod).name);
+  });
+
+  test('the pipeline learns the mode; the job checks instead of deploying', () => {
     expect(env.CONTAINER_INFRA_GITOPS).toBe('argocd');
-    expect(env).not.toHaveProperty('CONTAINER_INFRA_APPLYSET');
-    expect(env).not.toHaveProperty('CONTAINER_INFRA_FIELD_MANAGER');
     expect(env.CONTAINER_INFRA_DEPLOY_DIR).toBe('dist-prod');
     expect(casc.jobs[0].script).toContain(`url('${prod.repository.url}')`);
     expect(casc.jobs[0].script).toContain('Argo CD deploys it');

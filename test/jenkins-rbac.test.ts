@@ -1,5 +1,6 @@
 import { groupOf, isClusterScoped, resourceOf } from '../constructs/deploy-rbac';
-import { deployIdentity } from '../charts/jenkins';
+import { deployIdentity } from '../charts/deploy';
+import { APPLYSET_CRD_NAME, APPLYSET_TYPE } from '../constructs/applyset';
 import { configFrom, find, K8sObject, synthObjects } from './support/manifests';
 
 const config = configFrom();
@@ -8,10 +9,17 @@ const objects = synthObjects(config);
 const deployName = `${config.jenkins.name}-deploy`;
 const rbac = objects.filter((o) => ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].includes(o.kind));
 
-/** Does `rules` allow `verb` on `resource` in `group`? (RBAC semantics, no wildcards expected.) */
-function allows(rules: any[], group: string, resource: string, verb: string): boolean {
-  return rules.some((r) => !r.resourceNames && (r.apiGroups ?? []).includes(group) && (r.resources ?? []).includes(resource) && r.verbs.includes(verb));
+/** Does `rules` allow `verb` on `resource` in `group` (for `name`, when given)? RBAC semantics, no wildcards expected. */
+function allows(rules: any[], group: string, resource: string, verb: string, name?: string): boolean {
+  return rules.some(
+    (r) => (!r.resourceNames || (name !== undefined && r.resourceNames.includes(name))) && (r.apiGroups ?? []).includes(group) && (r.resources ?? []).includes(resource) && r.verbs.includes(verb),
+  );
 }
+
+/** ApplySet members: everything but the deploy chart's own objects and the parent (scripts/deploy.sh). */
+const DEPLOY_FILE_KINDS = new Set(['CustomResourceDefinition', APPLYSET_TYPE.kind]);
+const members = objects.filter((o) => !DEPLOY_FILE_KINDS.has(o.kind) && o.metadata.labels?.['app.kubernetes.io/component'] !== 'ci-deploy');
+const memberNamespaces = [...new Set(members.filter((o) => !isClusterScoped(o)).map((o) => o.metadata.namespace))];
 
 function deployRules(namespace: string | undefined): any[] {
   if (namespace === undefined) {
@@ -52,10 +60,10 @@ test('no Role grants secrets cluster-wide, and the deployer has no escalate or b
   }
 });
 
-test('the deploy identity can apply and prune every object the app synthesizes', () => {
-  // Arrange: every (kind, namespace) in the output, read from the manifests themselves.
+test('the deploy identity can apply every object the app synthesizes', () => {
+  // Arrange: every (kind, namespace) in the output but the ApplySet type and parent (by name, below).
   const targets = new Map<string, K8sObject>();
-  for (const o of objects) targets.set(`${o.apiVersion}|${o.kind}|${isClusterScoped(o) ? '' : o.metadata.namespace}`, o);
+  for (const o of objects.filter((x) => !DEPLOY_FILE_KINDS.has(x.kind))) targets.set(`${o.apiVersion}|${o.kind}|${isClusterScoped(o) ? '' : o.metadata.namespace}`, o);
 
   for (const o of targets.values()) {
     const rules = deployRules(isClusterScoped(o) ? undefined : o.metadata.namespace);
@@ -72,7 +80,9 @@ test('the deploy identity holds every permission of the roles it creates (no esc
       for (const group of rule.apiGroups ?? []) {
         for (const resource of rule.resources ?? []) {
           for (const verb of rule.verbs) {
-            expect({ role: role.metadata.name, group, resource, verb, held: allows(held, group, resource, verb) }).toMatchObject({ held: true });
+            for (const name of rule.resourceNames ?? [undefined]) {
+              expect({ role: role.metadata.name, group, resource, verb, name, held: allows(held, group, resource, verb, name) }).toMatchObject({ held: true });
+            }
           }
         }
       }
@@ -100,13 +110,40 @@ test('namespaces are applied but never pruned (listed by the ApplySet pruner, ne
   expect(allows(cluster, '', 'namespaces', 'delete')).toBe(false);
 });
 
-test('the ApplySet pruner may list every kind it applies, and kubectl may keep the ApplySet parent ConfigMap in ci', () => {
-  for (const o of objects) {
-    const rules = deployRules(isClusterScoped(o) ? undefined : o.metadata.namespace);
-    expect({ kind: o.kind, list: allows(rules, groupOf(o.apiVersion), resourceOf(o.kind), 'list') }).toEqual({ kind: o.kind, list: true });
+test('the ApplySet pruner may list and delete every member kind in every namespace of the set', () => {
+  // kubectl lists each recorded kind in each recorded namespace: a kind that leaves one namespace is
+  // still listed there on the run that removes it.
+  for (const o of members) {
+    const where = isClusterScoped(o) ? [undefined] : memberNamespaces;
+    for (const ns of where) {
+      const rules = deployRules(ns);
+      for (const verb of o.kind === 'Namespace' ? ['list'] : ['list', 'delete']) {
+        expect({ kind: o.kind, ns, verb, allowed: allows(rules, groupOf(o.apiVersion), resourceOf(o.kind), verb) }).toEqual({ kind: o.kind, ns, verb, allowed: true });
+      }
+    }
   }
-  const parentResource = deployIdentity(config).applySet.split('/')[0];
-  for (const verb of ['get', 'create', 'patch']) expect(allows(deployRules(ci), '', parentResource, verb)).toBe(true);
+});
+
+test('the ApplySet type and parent: read and patched by name only, never created or deleted by the pipeline', () => {
+  const cluster = deployRules(undefined);
+  const parent = deployIdentity(config).parentName;
+  for (const verb of ['get', 'patch']) {
+    expect(allows(cluster, 'apiextensions.k8s.io', 'customresourcedefinitions', verb, APPLYSET_CRD_NAME)).toBe(true);
+    expect(allows(cluster, APPLYSET_TYPE.group, APPLYSET_TYPE.plural, verb, parent)).toBe(true);
+  }
+  // kubectl lists the CRDs labelled as parent types before it accepts a custom-resource parent.
+  expect(allows(cluster, 'apiextensions.k8s.io', 'customresourcedefinitions', 'list')).toBe(true);
+  for (const verb of ['create', 'delete', 'update']) {
+    expect(allows(cluster, 'apiextensions.k8s.io', 'customresourcedefinitions', verb, APPLYSET_CRD_NAME)).toBe(false);
+    expect(allows(cluster, APPLYSET_TYPE.group, APPLYSET_TYPE.plural, verb, parent)).toBe(false);
+  }
+  expect(allows(cluster, 'apiextensions.k8s.io', 'customresourcedefinitions', 'patch', 'other.example.com')).toBe(false);
+});
+
+test('the deploy identity applies its own RBAC but may not prune it (applied after the prune, outside the set)', () => {
+  const own = objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'ci-deploy');
+  expect(own.map((o) => o.kind).sort()).toEqual(expect.arrayContaining(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'ServiceAccount']));
+  for (const o of own) expect(o.metadata.labels['app.kubernetes.io/part-of']).toBe(config.partOf);
 });
 
 test('the controller may manage pods in its own namespace only', () => {

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { APPLYSET_LABELS, APPLYSET_TYPE } from '../constructs/applyset';
 import { PLUGIN_CLI_MAX_RAM_PERCENTAGE } from '../charts/jenkins';
 import { ConfigError, loadConfig } from '../config/load';
 import { DEFAULT_PLUGINS, pluginName } from '../config/schema/jenkins';
@@ -226,24 +227,20 @@ describe('the environment this Jenkins deploys', () => {
     return Object.fromEntries(doc.jenkins.globalNodeProperties[0].envVars.env.map((e: any) => [e.key, e.value]));
   };
 
-  test('comes from jenkins.deploy.environment: its output folder, ApplySet and field manager', () => {
-    expect(buildEnv(config)).toMatchObject({
-      CONTAINER_INFRA_DEPLOY_ENV: 'default',
-      CONTAINER_INFRA_DEPLOY_DIR: 'dist',
-      CONTAINER_INFRA_APPLYSET: `configmaps/${config.partOf}-default`,
-      CONTAINER_INFRA_FIELD_MANAGER: `${config.partOf}-default`,
-    });
+  test('comes from jenkins.deploy.environment: its output folder (deploy.sh reads the ApplySet from it)', () => {
+    expect(buildEnv(config)).toMatchObject({ CONTAINER_INFRA_DEPLOY_ENV: 'default', CONTAINER_INFRA_DEPLOY_DIR: 'dist' });
+    expect(Object.keys(buildEnv(config)).sort()).toEqual(['CONTAINER_INFRA_DEPLOY_BRANCH', 'CONTAINER_INFRA_DEPLOY_DIR', 'CONTAINER_INFRA_DEPLOY_ENV', 'CONTAINER_INFRA_GITOPS']);
     const staging = buildEnv(configFrom({ jenkins: { deploy: { environment: 'staging' } } }));
     expect(staging).toMatchObject({ CONTAINER_INFRA_DEPLOY_ENV: 'staging', CONTAINER_INFRA_DEPLOY_DIR: 'dist-staging' });
   });
 
   test('two environments never share an ApplySet, so deploying one cannot prune the other', () => {
-    const a = buildEnv(config);
-    const b = buildEnv(configFrom({ jenkins: { deploy: { environment: 'prod' } } }));
-    expect(a.CONTAINER_INFRA_APPLYSET).not.toBe(b.CONTAINER_INFRA_APPLYSET);
-    expect(a.CONTAINER_INFRA_FIELD_MANAGER).not.toBe(b.CONTAINER_INFRA_FIELD_MANAGER);
-    // No label-selector prune is configured any more (it matched every environment of the app).
-    expect(Object.keys(a).filter((k) => /PRUNE/.test(k))).toEqual([]);
+    const parentOf = (c: typeof config) => find(synthObjects(c), APPLYSET_TYPE.kind, `${c.partOf}-${c.jenkins.deploy.environment}`);
+    const a = parentOf(config);
+    const b = parentOf(configFrom({ jenkins: { deploy: { environment: 'prod' } } }));
+    expect(a.metadata.name).toBe(`${config.partOf}-default`);
+    expect(b.metadata.name).toBe(`${config.partOf}-prod`);
+    expect(a.metadata.labels[APPLYSET_LABELS.id]).not.toBe(b.metadata.labels[APPLYSET_LABELS.id]);
   });
 
   test('the prod environment file deploys prod', () => {

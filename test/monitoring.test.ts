@@ -243,7 +243,10 @@ describe('Alertmanager', () => {
     const rendered = amConfig(objects);
     expect(rendered.route.receiver).toBe('null');
     expect(rendered.receivers).toEqual([{ name: 'null' }]);
-    expect(find(objects, 'NetworkPolicy', am.name, ns).spec.egress).toEqual([]);
+    // No egress rule at all (the field is left out: the API server drops an empty list), egress denied.
+    const policy = find(objects, 'NetworkPolicy', am.name, ns).spec;
+    expect(policy.policyTypes).toContain('Egress');
+    expect(policy.egress).toBeUndefined();
     expect(podSpecOf(find(objects, 'Deployment', am.name, ns)).volumes.some((v: any) => v.secret)).toBe(false);
   });
 
@@ -307,7 +310,7 @@ describe('node-exporter', () => {
     const c = containerNamed(find(synthObjects(custom), 'DaemonSet', ne.name, custom.namespaces.nodeMonitoring), 'node-exporter');
     expect(c.ports).toEqual([expect.objectContaining({ containerPort: 9200 })]);
     expect(c.args).toContain('--web.listen-address=$(HOST_IP):9200');
-    expect(c.env).toContainEqual({ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
+    expect(c.env).toContainEqual({ name: 'HOST_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.hostIP' } } });
   });
 });
 

@@ -52,7 +52,7 @@ describe("the issue's configurations run on the real programs", () => {
     expect(failedOrSkipped(results)).toEqual([]);
     expect(results.map((r) => r.program)).toEqual(expect.arrayContaining(['nginx', 'nats-server']));
     expect(results.find((r) => r.check.includes(`GET /${LONG}/sample`))?.status).toBe('passed');
-    expect(results.find((r) => r.check.startsWith('streams, consumers'))?.detail).toBe('3 created, 1 published, 1 pulled');
+    expect(results.find((r) => r.check.startsWith('streams, consumers'))?.detail).toBe('3 applied, 1 published, 1 pulled');
     // The duplicate window follows a max age shorter than 2 minutes: 30 s in nanoseconds.
     expect(jetStreamStreams(issueCases).map((s) => [s.name, s.duplicate_window, s.max_age])).toEqual([
       ['LONG', 30_000_000_000, 30_000_000_000],

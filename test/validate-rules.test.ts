@@ -52,6 +52,41 @@ describe('rules for mistakes a cluster or a reviewer would catch, planted into d
     expect(findingsOf(DIST).map(formatFinding)).toEqual([]);
   });
 
+  test('an empty list the API server drops (ingress: [], egress: [], command: []) is a finding; a Role with no rules is not', () => {
+    const manifests = planted((objects) => {
+      get(objects, 'NetworkPolicy', 'news-redis').spec.ingress = [];
+      app(objects).command = [];
+      app(objects).env = [...(app(objects).env ?? []), { name: 'EMPTY', value: '' }];
+      get(objects, 'Role', 'jenkins-agents').rules = [];
+    });
+    const findings = only(findingsOf(manifests), 'empty-lists');
+    expect(findings.map((f) => [f.object?.kind, f.object?.name, f.path])).toEqual([
+      ['Deployment', 'webtoon', 'spec.template.spec.containers[0].command'],
+      ['Deployment', 'webtoon', `spec.template.spec.containers[0].env[${get(DIST.map((m) => m.object), 'Deployment', 'webtoon').spec.template.spec.containers[0].env.length}].value`],
+      ['NetworkPolicy', 'news-redis', 'spec.ingress'],
+    ]);
+    expect(findings[0].fix).toContain('leave the field out');
+  });
+
+  test('a custom resource is checked against the CRD of the same output (scope, schema); without its CRD it is a schema finding', () => {
+    const parent = (objects: K8sObject[]) => objects.find((o) => o.kind === 'ApplySet')!;
+    const crd = (objects: K8sObject[]) => objects.find((o) => o.kind === 'CustomResourceDefinition')!;
+    const namespaced = only(findingsOf(planted((objects) => (parent(objects).metadata.namespace = NS))), 'namespaces');
+    expect(namespaced.map((f) => [f.object?.kind, f.path])).toEqual([['ApplySet', 'metadata.namespace']]);
+    const badBody = only(
+      findingsOf(
+        planted((objects) => {
+          crd(objects).spec.versions[0].schema.openAPIV3Schema = { type: 'object', properties: { spec: { type: 'object', required: ['x'] } } };
+          parent(objects).spec = {};
+        }),
+      ),
+      'schema',
+    );
+    expect(badBody.map((f) => [f.object?.kind, f.path])).toEqual([['ApplySet', 'spec']]);
+    const orphan = only(findingsOf(planted((objects) => (crd(objects).spec.group = 'other.example.com'))), 'schema');
+    expect(orphan.map((f) => f.object?.kind)).toContain('ApplySet');
+  });
+
   test('a Secret with literal data or stringData is a finding by default, and accepted with allowLiteralSecrets', () => {
     const manifests = planted((_, add) =>
       add({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: NS }, type: 'Opaque', data: { password: 'c2VjcmV0' }, stringData: { user: 'admin' } }),

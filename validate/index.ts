@@ -12,6 +12,7 @@ import { checkSizes } from './size';
 import { checkUrls } from './urls';
 import { checkContainers } from './containers';
 import { checkDuplicates } from './duplicates';
+import { checkEmptyLists } from './empty-lists';
 import { checkLabels } from './labels';
 import { checkObjectNames } from './object-names';
 import { checkResources } from './resources';
@@ -66,6 +67,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     ...timed('size', () => checkSizes(manifests)),
     ...timed('secrets', () => checkSecrets(manifests, options)),
     ...timed('duplicates', () => checkDuplicates(manifests)),
+    ...timed('empty-lists', () => checkEmptyLists(manifests)),
     ...timed('names', () => checkObjectNames(manifests)),
     ...timed('resources', () => checkResources(manifests)),
     ...timed('containers', () => checkContainers(manifests)),

@@ -1,6 +1,7 @@
 import type { Finding } from './findings';
 import type { Manifest } from './manifests';
 import { refOf } from './manifests';
+import { customKindOf, customKinds } from './custom-resources';
 
 /**
  * `kubectl apply -f dist` fails on an object whose namespace does not exist, and a namespace the
@@ -14,11 +15,12 @@ export const CLUSTER_SCOPED_KINDS = [
 
 export function checkNamespaces(manifests: readonly Manifest[]): Finding[] {
   const namespaces = new Set(manifests.filter((m) => m.object.kind === 'Namespace').map((m) => m.object.metadata.name));
+  const custom = customKinds(manifests);
   const out: Finding[] = [];
   for (const m of manifests) {
     const o = m.object;
     const ns = o.metadata.namespace;
-    if (CLUSTER_SCOPED_KINDS.includes(o.kind)) {
+    if (CLUSTER_SCOPED_KINDS.includes(o.kind) || customKindOf(custom, o)?.scope === 'Cluster') {
       if (ns !== undefined) out.push({ check: 'namespaces', file: m.file, object: refOf(o), path: 'metadata.namespace', message: `${o.kind} is cluster-scoped but sets a namespace`, fix: 'remove metadata.namespace' });
       continue;
     }

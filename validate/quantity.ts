@@ -42,3 +42,41 @@ export function quantityBytes(quantity: string): number {
   if (nanos === undefined) throw new Error(`not a Kubernetes quantity: "${quantity}"`);
   return Number(nanos / 1_000_000_000n + (nanos % 1_000_000_000n > 0n ? 1n : 0n));
 }
+
+const DECIMAL_SUFFIX: Record<number, string> = { [-9]: 'n', [-6]: 'u', [-3]: 'm', 0: '', 3: 'k', 6: 'M', 9: 'G', 12: 'T', 15: 'P', 18: 'E' };
+const BINARY_SUFFIX = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+
+/**
+ * The form the API server stores a quantity in (resource.Quantity's canonical string): it keeps the
+ * kind of suffix written (binary, decimal, exponent) and picks the largest unit that leaves an integer;
+ * a binary value below 1024 or with a fraction is written in decimal units. `0.1` → `100m`,
+ * `65536Ki` → `64Mi`, `0.5Gi` → `512Mi`, `1000m` → `1`. Writing it this way keeps a second apply and a
+ * server-side diff empty. Undefined when it is not a quantity.
+ */
+export function canonicalQuantity(q: string): string | undefined {
+  const m = QUANTITY.exec(q);
+  const nanos = quantityNanos(q);
+  if (!m || nanos === undefined) return undefined;
+  if (nanos === 0n) return '0';
+  const sign = nanos < 0n ? '-' : '';
+  const abs = nanos < 0n ? -nanos : nanos;
+  const suffix = m[6] ?? '';
+  if (suffix in BINARY_EXPONENT && abs % 1_000_000_000n === 0n && abs >= 1024n * 1_000_000_000n) {
+    let value = abs / 1_000_000_000n;
+    let unit = 0;
+    while (unit < BINARY_SUFFIX.length - 1 && value % 1024n === 0n) {
+      value /= 1024n;
+      unit++;
+    }
+    return `${sign}${value}${BINARY_SUFFIX[unit]}`;
+  }
+  // Decimal units (and exponents, in steps of three): the largest exponent that leaves an integer.
+  let exponent = -9;
+  let mantissa = abs;
+  while (exponent < 18 && mantissa % 1000n === 0n) {
+    mantissa /= 1000n;
+    exponent += 3;
+  }
+  if (m[4]) return `${sign}${mantissa}${exponent === 0 ? '' : `e${exponent}`}`;
+  return `${sign}${mantissa}${DECIMAL_SUFFIX[exponent]}`;
+}

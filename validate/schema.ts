@@ -2,6 +2,7 @@ import type { Finding } from './findings';
 import type { Manifest } from './manifests';
 import { availableVersions, checkWithDefinitions, DEFAULT_SCHEMAS_DIR, DEFAULT_VERSIONS } from './schema-definitions';
 import { checkWithModels } from './schema-models';
+import { checkCustomResource, customKindOf, customKinds } from './custom-resources';
 
 export interface SchemaOptions {
   /** Folder with `<version>/_definitions.json`; default the definitions shipped in `validate/schemas/`. */
@@ -44,7 +45,13 @@ export function checkSchemas(manifests: readonly Manifest[], options: SchemaOpti
       notes.push(`SKIPPED: ${what}; only the kubernetes-models 1.27 check ran (unknown fields were NOT checked). `);
     }
   }
+  const custom = customKinds(manifests);
   for (const m of manifests) {
+    const defined = customKindOf(custom, m.object);
+    if (defined) {
+      findings.push(...checkCustomResource(m, defined));
+      continue;
+    }
     findings.push(...checkWithModels(m));
     for (const version of present) findings.push(...checkWithDefinitions(m, dir, version));
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SIGNING_ALGORITHMS } from '../../services/auth/src/config';
 import { dnsLabel, imageRef, port, res, resources, serviceName } from './common';
+import { nodeImage } from './node-lts';
 
 /**
  * The gateway path of the token endpoint (`POST` here, OAuth2 client credentials). Fixed, and
@@ -9,7 +10,7 @@ import { dnsLabel, imageRef, port, res, resources, serviceName } from './common'
 export const AUTH_TOKEN_PATH = '/auth/token';
 
 /** The official Node image at an exact tag of a supported LTS line (24 "Krypton", LTS until 2028-04-30). */
-export const DEFAULT_AUTH_IMAGE = 'node:24.19.0-alpine3.24';
+export const DEFAULT_AUTH_IMAGE = nodeImage('alpine3.24');
 
 /** An OAuth2 scope token (RFC 6749 §3.3), kept to characters that are safe in headers and nginx. */
 const scope = z.string().regex(/^[a-z][a-z0-9:._-]{0,62}$/, 'must be a scope such as "payment" or "payment:write" (lower-case letters, digits and ":._-", starting with a letter)');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel, imageRef, port, res, resources, storage, serviceName } from './common';
+import { nodeImage } from './node-lts';
 
 /**
  * Controller image: an exact LTS release on JDK 21. 2.541.x is the last LTS line that still runs on
@@ -84,10 +85,10 @@ const agent = z.strictObject({
   /** The agent process: connects back to the controller through the tunnel Service. */
   inbound: agentContainer('jenkins/inbound-agent:3355.v388858a_47b_33-3-jdk21', res('100m', '256Mi', '512Mi')),
   /**
-   * Runs `npm ci`, `npm test` and the synth. Node 24 (LTS, supported to April 2028); Node 20 reached
-   * its end of life in April 2026. The project's tests pass on 24.20.0 (docs/jenkins.md).
+   * Runs `npm ci`, `npm test` and the synth. The same Node LTS release as the auth service's image
+   * (config/schema/node-lts.ts), Debian trixie variant: the real-program tests use Debian trixie builds.
    */
-  node: agentContainer('node:24.20.0-trixie-slim', res('250m', '512Mi', '1536Mi')),
+  node: agentContainer(nodeImage('trixie-slim'), res('250m', '512Mi', '1536Mi')),
   /** Runs `kubectl apply`; the only container that gets the deploy identity's token. */
   kubectl: agentContainer('alpine/kubectl:1.34.2', res('50m', '64Mi', '256Mi')),
   /** Most agent pods the cloud runs at once. */

@@ -1,5 +1,4 @@
-import { spawnSync } from 'child_process';
-import { kubectl } from './kubectl';
+import { kubectl } from './kube';
 
 /**
  * The cluster tier needs a cluster: without KUBECONFIG, or when its API server does not answer,
@@ -13,8 +12,8 @@ export default function requireCluster(): void {
   };
   const config = process.env.KUBECONFIG;
   if (!config) stop('needs a cluster: set KUBECONFIG to a throw-away cluster (kind, minikube, or the control plane of ../shared/tools/control-plane/)');
-  const r = spawnSync(kubectl(), ['version', '-o', 'json'], { encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0 || !/"serverVersion"/.test(r.stdout ?? '')) {
-    stop(`the API server of KUBECONFIG=${config} does not answer (${kubectl()} version: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n')[0]})`);
+  const r = kubectl(['version', '-o', 'json', '--request-timeout=30s']);
+  if (r.status !== 0 || !/"serverVersion"/.test(r.stdout)) {
+    stop(`the API server of KUBECONFIG=${config} does not answer (kubectl version: ${(r.stderr || r.stdout).trim().split('\n')[0]})`);
   }
 }

@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'fs';
-import { connect, ConnectionOptions, ConsumerConfig, JetStreamManager, JetStreamOptions, NatsConnection, StreamConfig } from 'nats';
+import { mkdtempSync, rmSync } from 'fs';
+import { connect, ConnectionOptions, JetStreamOptions, NatsConnection } from 'nats';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import type { Config } from '../../config/schema';
@@ -7,9 +7,9 @@ import { NATS_MAX_PAYLOAD } from '../../config/schema/events';
 import { eventServices, NATS_CONFIG_FILE, natsSubject, streamOf } from '../../constructs/nats-config';
 import type { K8sObject } from '../manifests';
 import { podSpecOf } from './container-run';
-import { checkNatsConfig, localNatsConfig, RunningNats, startNatsServer, writeFile } from './nats-server';
+import { applyDefinitions, clusterRoutes, RunningBus, startBus, whileTransient } from './nats-bus';
+import { checkNatsConfig, writeFile } from './nats-server';
 import { containerEnv, GeneratedSecrets } from './pod-env';
-import { freePorts } from './processes';
 import { attempt, Installed, notInstalled, ProgramResult, skipped } from './results';
 
 /**
@@ -53,7 +53,7 @@ export function jetStreamOptions(env: Record<string, string>): JetStreamOptions 
   return env.NATS_JS_API_PREFIX !== undefined ? { apiPrefix: env.NATS_JS_API_PREFIX } : {};
 }
 
-interface BusObjects {
+export interface BusObjects {
   readonly conf: string;
   readonly statefulSet: K8sObject;
   readonly serverContainer: any;
@@ -61,7 +61,7 @@ interface BusObjects {
   readonly job: K8sObject | undefined;
 }
 
-function busObjects(objects: readonly K8sObject[]): BusObjects | undefined {
+export function busObjects(objects: readonly K8sObject[]): BusObjects | undefined {
   const cm = objects.find((o) => o.kind === 'ConfigMap' && typeof o.data?.[NATS_CONFIG_FILE] === 'string');
   if (!cm) return undefined;
   const ns = cm.metadata.namespace;
@@ -77,43 +77,6 @@ function busObjects(objects: readonly K8sObject[]): BusObjects | undefined {
     ? objects.find((c) => c.kind === 'ConfigMap' && c.metadata.namespace === ns && podSpecOf(job).volumes.some((v: any) => v.configMap?.name === c.metadata.name) && hasDefinitions(c.data ?? {}))!.data
     : {};
   return { conf: cm.data[NATS_CONFIG_FILE], statefulSet, serverContainer, definitions, job };
-}
-
-/** Retry while JetStream has no leader yet (a cluster forming): bounded. */
-async function untilLeader<T>(what: string, f: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await f();
-    } catch (e) {
-      const msg = (e as Error).message;
-      if (Date.now() > deadline || !/temporarily unavailable|no suitable peers|TIMEOUT|503|no responders/i.test(msg)) throw new Error(`${what}: ${msg}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
-/** What the stream Job does (add, or update when it exists), from its files, in its order. */
-async function applyDefinitions(jsm: JetStreamManager, files: Record<string, string>): Promise<string[]> {
-  const done: string[] = [];
-  for (const [key, text] of Object.entries(files).filter(([k]) => k.startsWith('stream-')).sort()) {
-    const cfg = JSON.parse(text) as StreamConfig;
-    await untilLeader(`creating stream ${cfg.name} (${key})`, async () => {
-      const info = await jsm.streams.add(cfg);
-      // The server may adjust a value silently; the limits must be the generated ones.
-      for (const field of ['max_age', 'max_bytes', 'duplicate_window', 'num_replicas'] as const) {
-        if (info.config[field] !== cfg[field]) throw new Error(`stream ${cfg.name} was created with ${field} ${info.config[field]}, the definition says ${cfg[field]}`);
-      }
-    });
-    done.push(`stream ${cfg.name}`);
-  }
-  for (const [key, text] of Object.entries(files).filter(([k]) => k.startsWith('consumer-')).sort()) {
-    const stream = key.replace(/^consumer-/, '').split('-')[0];
-    const cfg = JSON.parse(text) as ConsumerConfig;
-    await untilLeader(`creating consumer ${stream}/${cfg.durable_name} (${key})`, () => jsm.consumers.add(stream, cfg));
-    done.push(`consumer ${stream}/${cfg.durable_name}`);
-  }
-  return done;
 }
 
 export interface NatsCheckOptions {
@@ -134,7 +97,7 @@ export async function checkNats(objects: readonly K8sObject[], o: NatsCheckOptio
   const serverEnv = (i: number) => containerEnv(bus.serverContainer, { podName: `${sts.metadata.name}-${i}`, namespace: ns, secrets });
   const dir = mkdtempSync(path.join(tmpdir(), 'nats-check-'));
   const results: ProgramResult[] = [];
-  const servers: RunningNats[] = [];
+  let running: RunningBus | undefined;
   const open: NatsConnection[] = [];
   try {
     results.push(
@@ -150,20 +113,13 @@ export async function checkNats(objects: readonly K8sObject[], o: NatsCheckOptio
     }
     const live = `streams, consumers${o.clients ? ', a publish and a pull per declared subject' : ''} on ${replicas === 1 ? 'a live nats-server' : `a live cluster of ${replicas}`} (${where})`;
     const withServerLogs = (r: ProgramResult): ProgramResult =>
-      r.status === 'failed' ? { ...r, detail: `${r.detail}\n${servers.map((s, i) => `server ${i}:\n${s.output().trim().split('\n').slice(-8).join('\n')}`).join('\n')}` } : r;
+      r.status === 'failed' && running ? { ...r, detail: `${r.detail}\n${running.servers.map((s, i) => `server ${i}:\n${s.output().trim().split('\n').slice(-8).join('\n')}`).join('\n')}` } : r;
     results.push(
       withServerLogs(await attempt('nats-server', live, async () => {
-        const ports = await freePorts(replicas * 3);
-        const cluster = ports.slice(replicas * 2);
-        // One after another: servers started in the same instant here sometimes settle on a meta
-        // group of 2 out of 3 (nats-server 2.10.27 on loopback) and then place no replicated stream.
-        for (let i = 0; i < replicas; i++) {
-          const local = { client: ports[i * 2], monitor: ports[i * 2 + 1] };
-          const own = mkdirSync(path.join(dir, `server-${i}`), { recursive: true })!;
-          const conf = localNatsConfig(bus.conf, local, own, replicas > 1 ? { statefulSet: sts.metadata.name, index: i, ports: cluster } : undefined);
-          servers.push(await startNatsServer(writeFile(dir, `nats-${i}.conf`, conf), serverEnv(i), local, 30_000));
-        }
-        const url = servers.map((s) => s.url);
+        const routed = clusterRoutes(bus.conf)?.count ?? 1;
+        if (routed !== replicas) throw new Error(`nats.conf routes to ${routed} server(s), the StatefulSet runs ${replicas}`);
+        running = await startBus(bus.conf, serverEnv, dir);
+        const url = [...running.urls];
         const as = async (who: string, env: Record<string, string>) => {
           const nc = await connect({ servers: url, ...natsClientOptions(env), reconnect: false, timeout: 5000 }).catch((e: Error) => {
             throw new Error(`${who} could not connect: ${e.message}`);
@@ -173,8 +129,11 @@ export async function checkNats(objects: readonly K8sObject[], o: NatsCheckOptio
         };
         const jobEnv = containerEnv(podSpecOf(bus.job!).containers[0], { podName: bus.job!.metadata.name, namespace: ns, secrets });
         const admin = await as(`the stream Job (${bus.job!.metadata.name})`, jobEnv);
-        const created = await applyDefinitions(await untilLeader('JetStream answering the stream Job', () => admin.jetstreamManager()), bus.definitions);
-        if (!o.clients) return `${created.length} created`;
+        const jsm = await whileTransient('JetStream answering the stream Job', () => admin.jetstreamManager());
+        const { created, updated } = await applyDefinitions(jsm, bus.definitions);
+        // On a fresh store everything is created; a retried add that had gone through counts as updated.
+        const applied = created.length + updated.length;
+        if (!o.clients) return `${applied} applied`;
         const clientEnv = (service: string) => {
           const deployment = objects.find((x) => x.kind === 'Deployment' && x.metadata.namespace === ns && x.metadata.name === service);
           if (!deployment) throw new Error(`no Deployment ${ns}/${service} for the service that declares events`);
@@ -187,7 +146,7 @@ export async function checkNats(objects: readonly K8sObject[], o: NatsCheckOptio
         const payload = new Uint8Array(NATS_MAX_PAYLOAD - 64).fill(0x61);
         let pulls = 0;
         for (const pub of o.clients!.flatMap((c) => c.publishes.map((p) => ({ ...p, service: c.service })))) {
-          const ack = await untilLeader(`${pub.service} publishing ${pub.subject}`, () => js(pub.service).then((j) => j.publish(pub.subject, payload)));
+          const ack = await whileTransient(`${pub.service} publishing ${pub.subject}`, () => js(pub.service).then((j) => j.publish(pub.subject, payload)));
           if (ack.stream !== pub.stream) throw new Error(`${pub.service} published ${pub.subject} into stream ${ack.stream}, expected ${pub.stream}`);
           for (const c of o.clients!) {
             for (const con of c.consumes.filter((x) => x.subject === pub.subject)) {
@@ -201,14 +160,14 @@ export async function checkNats(objects: readonly K8sObject[], o: NatsCheckOptio
           }
         }
         const publishes = o.clients!.reduce((n, c) => n + c.publishes.length, 0);
-        return `${created.length} created, ${publishes} published, ${pulls} pulled`;
+        return `${applied} applied, ${publishes} published, ${pulls} pulled`;
       })),
     );
     if (!o.clients) results.push(skipped('nats-server', `publish and pull per declared subject on ${where}`, 'the declarations are in the configuration: pass --env NAME or --config FILE'));
     return results;
   } finally {
     await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-    await Promise.all(servers.map((s) => s.stop()));
+    await running?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -7,6 +7,14 @@ import { randomBytes } from 'crypto';
  * the same Secret key is referenced, so a server and its clients agree). Resource fields are left
  * out: nothing here sets a memory limit.
  */
+/**
+ * A password in the documented form: a letter, then random hex. The letter matters: nats-server
+ * reads a variable's value as a configuration value, so "3e8f…" or "10k…" would be a number.
+ */
+export function documentedPassword(): string {
+  return `n${randomBytes(12).toString('hex')}`;
+}
+
 export class GeneratedSecrets {
   private readonly values = new Map<string, string>();
 
@@ -15,7 +23,7 @@ export class GeneratedSecrets {
     const id = `${name}/${key}`;
     let v = this.values.get(id);
     if (!v) {
-      v = `n${randomBytes(12).toString('hex')}`;
+      v = documentedPassword();
       this.values.set(id, v);
     }
     return v;

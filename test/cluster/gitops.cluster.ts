@@ -7,7 +7,10 @@ import { environmentFile, loadConfig, parseConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
 import { buildApp, buildGitOpsApp } from '../../synth/build-app';
 import { shippedCrdFiles } from '../../validate/crd-schema';
-import { kubectlOk, kubectlRun, warnings } from './kubectl';
+import { kubectl, ok, Result, warnings } from './kube';
+
+const kubectlRun = (args: string[], input?: string): Result => kubectl(args, { input });
+const kubectlOk = (args: string[], input?: string): Result => ok(kubectlRun(args, input), `kubectl ${args.join(' ')}`);
 
 /**
  * The GitOps objects on a real API server (KUBECONFIG, a throw-away cluster): the shipped Argo CD
@@ -33,7 +36,7 @@ function synthesize(config: Config, name: string): string {
 
 function applyServerSide(target: string): void {
   const r = kubectlOk(['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', target]);
-  expect({ target, warnings: warnings(r.stderr) }).toEqual({ target, warnings: [] });
+  expect({ target, warnings: warnings(r) }).toEqual({ target, warnings: [] });
 }
 
 /** `kubectl diff` exits 0 with no output when nothing would change, 1 with a diff, >1 on error. */
