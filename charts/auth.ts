@@ -11,7 +11,7 @@ import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, sing
 import * as k8s from '../imports/k8s';
 import { AUTH_BUNDLE } from '../services/auth/generated/auth-bundle';
 import type { AuthSettings } from '../services/auth/src/config';
-import { authIdentity, authPods, gatewayPods, prometheusScraper } from './selectors';
+import { authIdentity, authPods, gatewayPods, microservicePods, prometheusScraper, tokenVerifiers } from './selectors';
 
 export const AUTH_BUNDLE_DIR = '/app';
 export const AUTH_BUNDLE_FILE = 'auth.js';
@@ -28,6 +28,7 @@ export function authSettings(config: Config): AuthSettings {
   const a = config.auth;
   return {
     port: a.port,
+    algorithm: a.signingAlgorithm,
     issuer: a.issuer,
     audience: a.audience,
     tokenLifetimeSeconds: a.tokenLifetimeSeconds,
@@ -115,6 +116,8 @@ export class AuthChart extends Chart {
       podSelector: selector,
       ingress: [
         { from: [podPeer(gatewayPods(config))], ports: [tcp(a.port)] },
+        // Services that verify tokens themselves fetch the public keys (JWKS).
+        ...tokenVerifiers(config).map((s) => ({ from: [podPeer(microservicePods(s))], ports: [tcp(a.port)] })),
         ...(scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(a.port)] }] : []),
       ],
       egress: [dnsEgress(config.cluster.dns)],

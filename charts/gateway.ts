@@ -25,6 +25,7 @@ export function gatewayRoutes(config: Config): GatewayRoute[] {
     host: serviceHost(config, s.name, config.namespaces.apps),
     port: s.port,
     ...(s.auth.required ? { auth: s.auth.scope !== undefined ? { scope: s.auth.scope } : {} } : {}),
+    ...(s.auth.forwardAuthorization ? { forwardAuthorization: true } : {}),
   }));
 }
 
@@ -57,6 +58,7 @@ export function gatewayNginx(config: Config): NginxDirective[] {
     writableDir: WRITABLE_DIR,
     resolver: gatewayResolver(config),
     auth: gatewayAuth(config),
+    trustedProxies: config.gateway.trustedProxies,
   });
 }
 
@@ -137,6 +139,8 @@ export class GatewayChart extends Chart {
       metadata: { name: gw.name, labels },
       spec: {
         type: gw.service.type,
+        // Only where traffic comes from outside the cluster (the API server refuses it on ClusterIP).
+        ...(gw.service.type === 'ClusterIP' ? {} : { externalTrafficPolicy: gw.service.externalTrafficPolicy }),
         selector,
         ports: [
           {

@@ -5,7 +5,7 @@ import { Microservice } from '../constructs/microservice';
 import { DefaultDenyPolicy } from '../constructs/network';
 import { eventServices } from '../constructs/nats-config';
 import { natsClientEnv } from './event-bus';
-import { gatewayPods, microservicePods, natsPods, prometheusScraper, serviceHost } from './selectors';
+import { authJwksUrl, authPods, gatewayPods, microservicePods, natsPods, prometheusScraper, serviceHost, tokenVerifiers } from './selectors';
 
 /**
  * The microservices (news, webtoon, payment, … one per config entry), each with its own
@@ -25,6 +25,8 @@ export class MicroservicesChart extends Chart {
       const callee = byName.get(name)!;
       return { name, url: `http://${serviceHost(config, name, config.namespaces.apps)}:${callee.port}`, pods: microservicePods(callee), port: callee.port };
     };
+    const verifiers = new Set(tokenVerifiers(config).map((s) => s.name));
+    const authJwks = { url: authJwksUrl(config), pods: authPods(config), port: config.auth.port };
     this.services = config.services.map(
       (service) =>
         new Microservice(this, service.name, {
@@ -38,6 +40,7 @@ export class MicroservicesChart extends Chart {
           scraper: prometheusScraper(config),
           callees: service.calls.map(endpoint),
           callers: config.services.filter((s) => s.calls.includes(service.name)).map(microservicePods),
+          authJwks: verifiers.has(service.name) ? authJwks : undefined,
           events: eventServices(config).includes(service)
             ? { env: natsClientEnv(config, service.name), pods: natsPods(config), port: config.events.ports.client }
             : undefined,

@@ -1,3 +1,5 @@
+import { verifiesTokens } from '../config/schema/consistency';
+import { JWKS_PATH } from '../services/auth/src/paths';
 import type { Config } from '../config/schema';
 import { Identity, imageVersion, Labels, selectorLabels } from '../constructs/labels';
 
@@ -115,4 +117,14 @@ export function authIdentity(config: Config): Identity {
 
 export function authPods(config: Config): Labels {
   return selectorLabels(authIdentity(config));
+}
+
+/** Services that verify tokens themselves (config/schema/consistency.ts verifiesTokens). */
+export function tokenVerifiers(config: Config): Config['services'] {
+  return config.services.filter((s) => verifiesTokens(config, s));
+}
+
+/** The JWKS URL a token verifier gets in AUTH_JWKS_URL. */
+export function authJwksUrl(config: Config): string {
+  return `http://${serviceHost(config, config.auth.name, config.namespaces.apps)}:${config.auth.port}${JWKS_PATH}`;
 }
