@@ -3,6 +3,7 @@ import { AlertRule, RuleFile } from '../constructs/prometheus-config';
 import { eventBusAlerts } from './event-bus-alerts';
 import { DATASTORE_COMPONENT } from '../constructs/redis-datastore';
 import { NODE_STORAGE_FSTYPE_MATCHER } from '../monitoring/filesystems';
+import { ERROR_OUTCOME, VALIDATE_REJECTED } from '../services/auth/src/outcomes';
 import { JOBS } from './prometheus-config';
 
 /** podinfo's own endpoints, hit by probes and scrapes rather than by users. */
@@ -55,6 +56,32 @@ export function alertRules(config: Config): AlertRule[] {
         summary: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has fewer available replicas than desired',
         description:
           'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had fewer available replicas than its spec asks for during 15 minutes with no rollout progress: pods cannot be scheduled, pull their image or become ready.',
+      },
+    },
+    // A pod that never starts has no scrape target, so `up`-based alerts (DatastoreDown,
+    // AuthServiceDown for one pod of two, …) cannot see it: desired against ready from
+    // kube-state-metrics covers every StatefulSet and DaemonSet (and Deployments, above).
+    {
+      alert: 'KubeStatefulSetReplicasMismatch',
+      // Both series come from one kube-state-metrics target with the same labels: one-to-one.
+      expr: 'kube_statefulset_status_replicas_ready < kube_statefulset_replicas',
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'StatefulSet {{ $labels.namespace }}/{{ $labels.statefulset }} has fewer ready replicas than desired',
+        description:
+          'StatefulSet {{ $labels.namespace }}/{{ $labels.statefulset }} has had fewer ready pods than its spec asks for during 15 minutes: a pod cannot be scheduled, pull its image, bind its volume or pass its readiness probe. A pod that never started is invisible to the scrape-based alerts. Check `kubectl describe pod`.',
+      },
+    },
+    {
+      alert: 'KubeDaemonSetNotReady',
+      expr: 'kube_daemonset_status_number_ready < kube_daemonset_status_desired_number_scheduled',
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'DaemonSet {{ $labels.namespace }}/{{ $labels.daemonset }} is not ready on every node',
+        description:
+          'DaemonSet {{ $labels.namespace }}/{{ $labels.daemonset }} has had fewer ready pods than nodes it should run on for 15 minutes: on some nodes its pod cannot start or pass its readiness probe.',
       },
     },
     {
@@ -196,8 +223,8 @@ function datastoreRules(sel: string, memoryPercent: number): AlertRule[] {
   ];
 }
 
-/** Validation outcomes that refuse a token (services/auth/src/server.ts). */
-export const AUTH_REJECTED_OUTCOMES = 'missing|invalid|expired|forbidden';
+/** Validation outcomes that refuse a token, as the service counts them (services/auth/src/outcomes.ts). */
+export const AUTH_REJECTED_OUTCOMES = VALIDATE_REJECTED.join('|');
 /** Share of validations failing with a server error, and share of rejected tokens, that alert. */
 export const AUTH_ALERTS = { errorRatio: 0.05, rejectedRatio: 0.5, rejectedPerSecond: 1 } as const;
 
@@ -220,7 +247,8 @@ function authAlertRules(config: Config): AlertRule[] {
     },
     {
       alert: 'AuthValidationErrorsHigh',
-      expr: `${validations(', outcome="error"')} / ${validations('')} > ${AUTH_ALERTS.errorRatio}`,
+      // `error`: the service failed to answer a check (an exception while deciding or sending).
+      expr: `${validations(`, outcome="${ERROR_OUTCOME}"`)} / ${validations('')} > ${AUTH_ALERTS.errorRatio}`,
       for: '10m',
       labels: { severity: 'critical' },
       annotations: {

@@ -28,6 +28,7 @@ export function authSettings(config: Config): AuthSettings {
   const a = config.auth;
   return {
     port: a.port,
+    algorithm: a.signingAlgorithm,
     issuer: a.issuer,
     audience: a.audience,
     tokenLifetimeSeconds: a.tokenLifetimeSeconds,
@@ -54,7 +55,7 @@ export class AuthChart extends Chart {
     const settingsJson = JSON.stringify(settings);
 
     const configMap = new k8s.KubeConfigMap(this, 'bundle', {
-      metadata: { name: model.auth.bundle, labels },
+      metadata: { name: `${a.name}-bundle`, labels },
       data: { [AUTH_BUNDLE_FILE]: AUTH_BUNDLE },
     });
     const sa = ownServiceAccount(this, a.name, labels);
@@ -116,6 +117,8 @@ export class AuthChart extends Chart {
       podSelector: selector,
       ingress: [
         { from: [podPeer(model.gateway.pods)], ports: [tcp(a.port)] },
+        // Services that verify tokens themselves fetch the public keys (JWKS).
+        ...model.services.filter((s) => s.verifiesTokens).map((s) => ({ from: [podPeer(s.pods)], ports: [tcp(a.port)] })),
         ...(scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(a.port)] }] : []),
       ],
       egress: [dnsEgress(config.cluster.dns)],

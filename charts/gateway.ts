@@ -26,6 +26,7 @@ export function gatewayNginx(model: EnvironmentModel): NginxDirective[] {
     writableDir: WRITABLE_DIR,
     resolver: model.gateway.resolver,
     auth: model.gateway.auth,
+    trustedProxies: config.gateway.trustedProxies,
   });
 }
 
@@ -107,6 +108,8 @@ export class GatewayChart extends Chart {
       metadata: { name: gw.name, labels },
       spec: {
         type: gw.service.type,
+        // Only where traffic comes from outside the cluster (the API server refuses it on ClusterIP).
+        ...(gw.service.type === 'ClusterIP' ? {} : { externalTrafficPolicy: gw.service.externalTrafficPolicy }),
         selector,
         ports: [
           {

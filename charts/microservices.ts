@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import type { EnvironmentModel } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
 import { DefaultDenyPolicy } from '../constructs/network';
-
 import { natsClientEnv } from './event-bus';
 
 /**
@@ -25,8 +24,9 @@ export class MicroservicesChart extends Chart {
       const callee = byName.get(name)!;
       return { name, url: callee.url, pods: callee.pods, port: callee.config.port };
     };
+    const authJwks = { url: model.auth.jwksUrl, pods: model.auth.pods, port: config.auth.port };
     this.services = model.services.map(
-      ({ config: service, usesEvents }) =>
+      ({ config: service, usesEvents, verifiesTokens }) =>
         new Microservice(this, service.name, {
           service,
           namespace: config.namespaces.apps,
@@ -38,6 +38,7 @@ export class MicroservicesChart extends Chart {
           scraper: model.prometheus.scraper,
           callees: service.calls.map(endpoint),
           callers: model.services.filter((s) => s.config.calls.includes(service.name)).map((s) => s.pods),
+          authJwks: verifiesTokens ? authJwks : undefined,
           events: usesEvents
             ? { env: natsClientEnv(model, service.name), pods: model.events.pods, port: config.events.ports.client }
             : undefined,

@@ -1,6 +1,7 @@
 import type { GatewayAuth, GatewayRoute } from '../model/environment';
 import { block, d, NginxDirective } from './nginx-config';
 import { AUTH_REQUEST_PATH, ERROR_PATH, HEALTH_PATH, STATUS_PATH } from '../config/gateway-paths';
+import { MAX_FORM_BYTES } from '../services/auth/src/limits';
 
 // The gateway's own paths are owned by the configuration, which refuses service names that clash.
 export { AUTH_REQUEST_PATH, ERROR_PATH, HEALTH_PATH, STATUS_PATH };
@@ -17,6 +18,11 @@ export interface GatewayNginxOptions {
   /** DNS server nginx asks at request time (`host[:port]`; a name is resolved once, at start). */
   readonly resolver: string;
   readonly auth?: GatewayAuth;
+  /**
+   * Addresses (CIDRs) of the load balancers or proxies in front of the gateway: only from these is
+   * the client address taken from `X-Forwarded-For` (nginx realip). Empty: the peer address.
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 /** Headers the gateway sets from the auth service's answer; a client's copy is removed on every route. */
@@ -109,8 +115,10 @@ function errorPages(overrides: Record<number, { status: number; name: string }> 
  */
 export const ROUTE_UPSTREAM_VARIABLE = '$route_upstream';
 
-function proxyHeaders(prefix: string, authed: boolean): NginxDirective[] {
+function proxyHeaders(prefix: string, authed: boolean, forwardAuthorization: boolean): NginxDirective[] {
   return [
+    // An empty value removes the header: a public route never sees a token sent to the gateway.
+    ...(authed || forwardAuthorization ? [] : [d('proxy_set_header', 'Authorization', '')]),
     d('proxy_http_version', '1.1'),
     d('proxy_set_header', 'Connection', ''),
     d('proxy_set_header', 'Host', '$host'),
@@ -147,7 +155,7 @@ function routeLocation(r: GatewayRoute): NginxDirective[] {
           ]
         : []),
       d('proxy_pass', `http://${v}`),
-      ...proxyHeaders(`/${r.prefix}`, r.auth !== undefined),
+      ...proxyHeaders(`/${r.prefix}`, r.auth !== undefined, r.forwardAuthorization === true),
       d('proxy_connect_timeout', GATEWAY_LIMITS.proxyConnectTimeout),
       d('proxy_read_timeout', GATEWAY_LIMITS.proxyReadTimeout),
     ]),
@@ -161,8 +169,11 @@ function authLocations(a: GatewayAuth, checks: boolean): NginxDirective[] {
       d('internal'),
       d('set', '$auth_upstream', upstream),
       d('proxy_pass', `http://$auth_upstream/validate`),
+      // Only what the check needs: the token and the route's scope (not the client's other headers).
       d('proxy_pass_request_body', 'off'),
+      d('proxy_pass_request_headers', 'off'),
       d('proxy_set_header', 'Content-Length', ''),
+      d('proxy_set_header', 'Authorization', '$http_authorization'),
       d('proxy_set_header', 'X-Request-ID', '$request_id'),
       d('proxy_set_header', REQUIRED_SCOPE_HEADER, '$auth_scope'),
       ...timeouts,
@@ -171,6 +182,8 @@ function authLocations(a: GatewayAuth, checks: boolean): NginxDirective[] {
     ...(checks ? [subrequest] : []),
     block('location', ['=', a.tokenPath], [
       d('limit_req', 'zone=auth_token', `burst=${a.tokenBurst}`, 'nodelay'),
+      // The service's own form limit: nginx answers 413 JSON instead of passing the body on.
+      d('client_max_body_size', MAX_FORM_BYTES),
       d('set', '$auth_upstream', upstream),
       d('proxy_pass', `http://$auth_upstream/token`),
       d('proxy_set_header', 'X-Request-ID', '$request_id'),
@@ -218,6 +231,11 @@ export function gatewayNginxConfig(o: GatewayNginxOptions): NginxDirective[] {
       // like the rest of the project (NOTES.md).
       d('resolver', o.resolver, `valid=${L.resolverValid}`, 'ipv6=off'),
       d('resolver_timeout', L.resolverTimeout),
+      // Behind a load balancer or Ingress: the client address (access log, X-Forwarded-For, the
+      // token rate limit) comes from X-Forwarded-For, but only when the peer is a trusted proxy.
+      ...(o.trustedProxies?.length
+        ? [...o.trustedProxies.map((cidr) => d('set_real_ip_from', cidr)), d('real_ip_header', 'X-Forwarded-For'), d('real_ip_recursive', 'on')]
+        : []),
       ...(o.auth ? [d('limit_req_zone', '$binary_remote_addr', 'zone=auth_token:1m', `rate=${o.auth.tokenRatePerSecond}r/s`), d('limit_req_status', 429)] : []),
       block('server', [], [
         d('listen', o.listenPort),

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { calleeEnvName, type MicroserviceConfig } from '../config/schema/microservices';
+import { AUTH_JWKS_ENV, calleeEnvName, type MicroserviceConfig } from '../config/schema/microservices';
 import * as k8s from '../imports/k8s';
 import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } from '../lib/labels';
 import { AllowPolicy, ClusterDns, dnsEgress, namespacedPodPeer, podPeer, tcp } from './network';
@@ -26,6 +26,8 @@ export interface MicroserviceProps {
   readonly callees?: readonly ServiceEndpoint[];
   /** Pods of the services that call this one: each is an ingress rule on the service port. */
   readonly callers?: readonly Labels[];
+  /** The auth service's public keys, for a service that verifies tokens itself: AUTH_JWKS_URL and an egress rule. */
+  readonly authJwks?: { readonly url: string; readonly pods: Labels; readonly port: number };
 }
 
 /** Where a service is reached: its in-cluster URL (Service DNS), and its pods and port for policies. */
@@ -81,6 +83,7 @@ export class Microservice extends Construct {
       ...(props.events?.env ?? []),
       // Service discovery through cluster DNS: any image reads where each callee is.
       ...callees.map((c) => ({ name: calleeEnvName(c.name), value: c.url })),
+      ...(props.authJwks ? [{ name: AUTH_JWKS_ENV, value: props.authJwks.url }] : []),
     ];
 
     new k8s.KubeDeployment(this, 'deployment', {
@@ -174,6 +177,7 @@ export class Microservice extends Construct {
         ...(this.datastore ? [{ to: [podPeer(selectorLabels(this.datastore.identity))], ports: [tcp(this.datastore.port)] }] : []),
         ...(props.events ? [{ to: [podPeer(props.events.pods)], ports: [tcp(props.events.port)] }] : []),
         ...callees.map((c) => ({ to: [podPeer(c.pods)], ports: [tcp(c.port)] })),
+        ...(props.authJwks ? [{ to: [podPeer(props.authJwks.pods)], ports: [tcp(props.authJwks.port)] }] : []),
       ],
     });
   }

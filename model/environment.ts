@@ -68,6 +68,8 @@ export interface ServiceModel {
   readonly datastore: { readonly name: string };
   /** Whether it publishes or consumes events on a deployed bus. */
   readonly usesEvents: boolean;
+  /** Whether it verifies tokens itself (gets AUTH_JWKS_URL and may fetch the auth service's public keys). */
+  readonly verifiesTokens: boolean;
 }
 
 /** One route of the gateway: `/<prefix>/…` to a Service. */
@@ -79,6 +81,12 @@ export interface GatewayRoute {
   readonly port: number;
   /** Set when the route needs a token: the auth service checks it first (`scope` unset: any valid token). */
   readonly auth?: { readonly scope?: string };
+  /**
+   * A public route passes the client's `Authorization` header on only when this is set (a service
+   * that checks credentials itself); otherwise nginx removes it, so a token meant for another
+   * route never reaches this one. Protected routes always pass the checked token on.
+   */
+  readonly forwardAuthorization?: boolean;
 }
 
 /** The auth service as the gateway sees it. */
@@ -109,6 +117,8 @@ export interface GatewayModel extends Workload {
 export interface AuthModel extends Workload {
   /** The ConfigMap holding the service's bundle. */
   readonly bundle: string;
+  /** The public keys (JWKS) a token verifier fetches: `http://<host>:<port>/.well-known/jwks.json`. */
+  readonly jwksUrl: string;
 }
 
 export interface EventBusModel extends Workload {

@@ -1,5 +1,7 @@
 import type { Config } from '../config/schema';
 import { AUTH_TOKEN_PATH } from '../config/gateway-paths';
+import { verifiesTokens } from '../config/schema/consistency';
+import { JWKS_PATH } from '../services/auth/src/paths';
 import { Identity, imageVersion, selectorLabels } from '../lib/labels';
 import { objectClaims, podPorts } from './claims';
 import { datastoreName } from './datastore-name';
@@ -44,6 +46,7 @@ export function resolve(config: Config): EnvironmentModel {
       url: `http://${host}:${s.port}`,
       datastore: { name: datastore },
       usesEvents: eventClients.includes(s),
+      verifiesTokens: verifiesTokens(config, s),
     };
   });
 
@@ -70,11 +73,11 @@ export function resolve(config: Config): EnvironmentModel {
     gateway: {
       ...gateway,
       nginxConfig: `${gw.name}-nginx`,
-      routes: services.map((s) => ({ prefix: s.name, host: s.host, port: s.config.port, ...(s.config.auth.required ? { auth: s.config.auth.scope !== undefined ? { scope: s.config.auth.scope } : {} } : {}) })),
+      routes: services.map((s) => ({ prefix: s.name, host: s.host, port: s.config.port, ...(s.config.auth.required ? { auth: s.config.auth.scope !== undefined ? { scope: s.config.auth.scope } : {} } : {}), ...(s.config.auth.forwardAuthorization ? { forwardAuthorization: true } : {}) })),
       auth: config.auth.enabled ? { host: auth.host, port: config.auth.port, tokenPath: AUTH_TOKEN_PATH, tokenRatePerSecond: gw.tokenRateLimit.perSecond, tokenBurst: gw.tokenRateLimit.burst } : undefined,
       resolver: gw.resolver ?? serviceHost(config, config.cluster.dns.service, config.cluster.dns.namespace),
     },
-    auth: { ...auth, bundle: `${config.auth.name}-bundle` },
+    auth: { ...auth, bundle: `${config.auth.name}-bundle`, jwksUrl: `http://${auth.host}:${config.auth.port}${JWKS_PATH}` },
     events: {
       ...bus,
       deployed: eventClients.length > 0,

@@ -55,13 +55,17 @@ export const METRIC_CATALOG: Readonly<Record<Exporter, ExporterMetrics>> = {
     ],
   },
   'kube-state-metrics': {
-    source: 'kubernetes/kube-state-metrics v2 (node, deployment, pod, horizontalpodautoscaler collectors)',
+    source: 'kubernetes/kube-state-metrics v2 (node, deployment, statefulset, daemonset, pod, horizontalpodautoscaler collectors)',
     metrics: [
       'kube_node_info',
       'kube_node_status_condition',
       'kube_deployment_spec_replicas',
       'kube_deployment_status_replicas_available',
       'kube_deployment_status_replicas_updated',
+      'kube_statefulset_replicas',
+      'kube_statefulset_status_replicas_ready',
+      'kube_daemonset_status_desired_number_scheduled',
+      'kube_daemonset_status_number_ready',
       'kube_pod_container_status_waiting_reason',
       'kube_pod_info',
       'kube_pod_status_phase',

@@ -14,5 +14,5 @@ if (which.status !== 0) {
 }
 const [execPath, version] = which.stdout.trim().split(' ');
 console.log(`auth service tests on Node ${version} (${execPath})`);
-const r = spawnSync('npx', ['jest', 'test/auth-service.test.ts', 'test/gateway-auth.test.ts'], { stdio: 'inherit', env: { ...process.env, AUTH_TEST_NODE: execPath } });
+const r = spawnSync('npx', ['jest', 'test/auth-service.test.ts', 'test/auth-hostile.test.ts', 'test/auth-jwks.test.ts', 'test/gateway-auth.test.ts'], { stdio: 'inherit', env: { ...process.env, AUTH_TEST_NODE: execPath } });
 process.exit(r.status ?? 1);

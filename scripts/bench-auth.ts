@@ -4,7 +4,8 @@
 //    the same stub upstream behind a public route and behind a protected one, requests in turn;
 //  - tokens validated per second by one auth process (the shipped bundle), /validate over HTTP
 //    with keep-alive from a few concurrent clients.
-// AUTH_TEST_NODE picks the Node binary for the auth process (default: this one).
+// AUTH_TEST_NODE picks the Node binary for the auth process (default: this one);
+// BENCH_AUTH_ALGORITHM the signing algorithm (default: the environment's, ES256).
 import * as http from 'http';
 import { cpus, loadavg } from 'os';
 import * as path from 'path';
@@ -14,6 +15,7 @@ import { parseConfig } from '../model/load';
 import { AUTH_NODE, getToken, startAuth, writeBundle } from '../test/support/auth-service';
 import { startGateway, startStub } from '../test/support/gateway-on-nginx';
 import { spawnSync } from 'child_process';
+import { generateKeyPairSync } from 'crypto';
 
 const ROUNDS = Number(process.env.BENCH_AUTH_ROUNDS ?? 3000);
 const VALIDATE_SECONDS = Number(process.env.BENCH_AUTH_SECONDS ?? 5);
@@ -43,7 +45,13 @@ const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 async function main(): Promise<void> {
   const config = parseConfig({}, '(bench)');
   const bundle = writeBundle();
-  const auth = await startAuth(bundle.file, { kids: ['key-1'], keys: { 'key-1': 'k'.repeat(40) } });
+  // The environment's signing algorithm (ES256 by default), with a fresh key of the right kind.
+  const algorithm = (process.env.BENCH_AUTH_ALGORITHM as typeof config.auth.signingAlgorithm | undefined) ?? config.auth.signingAlgorithm;
+  const key =
+    algorithm === 'HS256'
+      ? 'k'.repeat(40)
+      : (algorithm === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' }) : generateKeyPairSync('ed25519')).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const auth = await startAuth(bundle.file, { kids: ['key-1'], keys: { 'key-1': key }, settings: { algorithm } });
   const stub = await startStub('stub');
   const routes = resolve(config).gateway.routes.map((r) => ({ ...r, port: stub.port }));
   const protectedRoute = routes.find((r) => r.auth)!;
@@ -86,6 +94,7 @@ async function main(): Promise<void> {
       measuredAt: new Date().toISOString(),
       machine: { nproc: cpus().length, cpuModel: cpus()[0]?.model, loadAverage1m: round(loadavg()[0], 2) },
       authNode: spawnSync(AUTH_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim(),
+      algorithm,
       rounds: ROUNDS,
       publicMs: { p50: round(quantile(pub, 0.5)), p99: round(quantile(pub, 0.99)) },
       protectedMs: { p50: round(quantile(prot, 0.5)), p99: round(quantile(prot, 0.99)) },
@@ -100,7 +109,7 @@ async function main(): Promise<void> {
     console.log(`| public route through nginx | ${result.publicMs.p50} ms | ${result.publicMs.p99} ms |`);
     console.log(`| protected route (auth_request) | ${result.protectedMs.p50} ms | ${result.protectedMs.p99} ms |`);
     console.log(`| added by auth_request | ${result.addedByAuthMs.p50} ms | ${result.addedByAuthMs.p99} ms |`);
-    console.log(`\nvalidations per second, one auth process (${result.authNode}), ${CONCURRENCY} keep-alive clients: ${result.validationsPerSecond}`);
+    console.log(`\nvalidations per second, one auth process (${result.authNode}, ${algorithm}), ${CONCURRENCY} keep-alive clients: ${result.validationsPerSecond}`);
     console.log(`(the load generator shared the machine: ${result.loadGeneratorCpuSeconds} CPU s in ${round(seconds, 1)} s; load ${result.machine.loadAverage1m} on ${result.machine.nproc} CPUs)`);
     console.log(`Goals (not asserted): added p50 <= ${result.goals.addedP50Ms} ms, >= ${result.goals.validationsPerSecond} validations/s. Figures written to ${path.relative(process.cwd(), RESULTS)}`);
   } finally {

@@ -57,15 +57,32 @@ describe('auth service manifests', () => {
     expect(settings.keys).toEqual([{ kid: 'key-1', env: 'AUTH_SIGNING_KEY_0' }]);
   });
 
+  test('ES256 by default: services that receive tokens get AUTH_JWKS_URL and a policy to fetch it; HS256 publishes nothing', () => {
+    const settings = JSON.parse(container.env.find((e: any) => e.name === 'AUTH_CONFIG').value);
+    expect(settings.algorithm).toBe('ES256');
+    const jwksUrl = (o: K8sObject[], name: string) => find(o, 'Deployment', name, NS).spec.template.spec.containers[0].env?.find((e: any) => e.name === 'AUTH_JWKS_URL')?.value;
+    expect(['news', 'webtoon', 'payment'].map((n) => jwksUrl(objects, n))).toEqual([undefined, undefined, 'http://auth.container-infra.svc.cluster.local:8080/.well-known/jwks.json']);
+    const egress = find(objects, 'NetworkPolicy', 'payment', NS).spec.egress.flatMap((r: any) => r.to.map((t: any) => t.podSelector?.matchLabels));
+    expect(egress).toContainEqual(deployment.spec.selector.matchLabels);
+    const hs = synthObjects(configFrom({ auth: { signingAlgorithm: 'HS256' } }));
+    expect(jwksUrl(hs, 'payment')).toBeUndefined();
+    expect(find(hs, 'NetworkPolicy', 'auth', NS).spec.ingress).toHaveLength(2);
+  });
+
   test('configuration changes roll the pods', () => {
     const sum = (o: K8sObject[]) => find(o, 'Deployment', 'auth', NS).spec.template.metadata.annotations['container-infra/config-checksum'];
     expect(sum(objects)).toMatch(/^[0-9a-f]{16}$/);
     expect(sum(synthObjects(configFrom({ auth: { tokenLifetimeSeconds: 60 } })))).not.toBe(sum(objects));
   });
 
-  test('network: only the gateway and Prometheus reach it; it reaches DNS only', () => {
+  test('network: only the gateway, the services that verify tokens (JWKS) and Prometheus reach it; it reaches DNS only', () => {
     const policy = find(objects, 'NetworkPolicy', 'auth', NS).spec;
-    expect(policy.ingress.map((r: any) => r.from[0].podSelector.matchLabels['app.kubernetes.io/name'])).toEqual(['nginx', 'prometheus']);
+    // payment: protected, and webtoon calls it (and forwards its caller's token).
+    expect(policy.ingress.map((r: any) => r.from[0].podSelector.matchLabels['app.kubernetes.io/instance'] ?? r.from[0].podSelector.matchLabels['app.kubernetes.io/name'])).toEqual([
+      'gateway',
+      'payment',
+      'prometheus',
+    ]);
     expect(policy.ingress.every((r: any) => r.ports[0].port === 8080)).toBe(true);
     expect(policy.egress).toHaveLength(1);
     expect(policy.egress[0].ports.map((p: any) => p.port)).toEqual([53, 53]);
@@ -103,6 +120,8 @@ describe('auth configuration errors name the field', () => {
     ['no signing key', { auth: { signingKeyIds: [] } }, /auth\.signingKeyIds.*at least one signing key id/],
     ['a too long token lifetime', { auth: { tokenLifetimeSeconds: 100000 } }, /auth\.tokenLifetimeSeconds.*at most 86400/],
     ['a bad resolver', { gateway: { resolver: 'dns server' } }, /gateway\.resolver.*host:port/],
+    ['an unknown signing algorithm', { auth: { signingAlgorithm: 'RS256' } }, /auth\.signingAlgorithm.*must be one of: ES256, EdDSA, HS256/],
+    ['an unknown traffic policy', { gateway: { service: { type: 'LoadBalancer', externalTrafficPolicy: 'local' } } }, /gateway\.service\.externalTrafficPolicy/],
   ])('%s', (_, input, message) => {
     const text = configErrorFor(input);
     expect(text).toContain('bad.yaml');

@@ -29,6 +29,10 @@ describeNginx('protected routes through the gateway and the auth service', () =>
   let gw: RunningGateway;
   const shop = CLIENTS[0];
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+  /** The load balancer in front of the gateway, as far as nginx can tell: a second loopback address. */
+  const PROXY = '127.0.0.2';
+  /** A public route of a service that checks credentials itself (`auth.forwardAuthorization`). */
+  const ownAuth = 'own-auth';
 
   beforeAll(async () => {
     bundle = writeBundle();
@@ -42,8 +46,11 @@ describeNginx('protected routes through the gateway and the auth service', () =>
       stubs.push(stub.server);
       routes.push({ ...r, port: stub.port });
     }
+    const own = await startStub(ownAuth);
+    stubs.push(own.server);
+    routes.push({ prefix: ownAuth, host: `${ownAuth}.${config.namespaces.apps}.svc.${config.cluster.domain}`, port: own.port, forwardAuthorization: true });
     const gwAuth = { ...resolve(config).gateway.auth!, port: authPort };
-    gw = await startGateway({ routes, auth: gwAuth, resolvable: [...routes.map((r) => r.host), gwAuth.host] });
+    gw = await startGateway({ routes, auth: gwAuth, resolvable: [...routes.map((r) => r.host), gwAuth.host], trustedProxies: [`${PROXY}/32`] });
   }, TIMEOUT_MS * 3);
 
   afterAll(async () => {
@@ -115,6 +122,15 @@ describeNginx('protected routes through the gateway and the auth service', () =>
     expect([seen.headers['x-auth-subject'], seen.headers['x-auth-scopes']]).toEqual(['shop', 'payment']);
   });
 
+  test('a public route never sees the token; a protected route gets the checked one; a service that opted in gets it', async () => {
+    const token = await getToken(authPort);
+    const seen = async (prefix: string) => JSON.parse((await request(gw.port, `/${prefix}/`, { headers: bearer(token) })).body).headers.authorization;
+    expect(await seen('news')).toBeUndefined();
+    expect(await seen('webtoon')).toBeUndefined();
+    expect(await seen('payment')).toBe(`Bearer ${token}`);
+    expect(await seen(ownAuth)).toBe(`Bearer ${token}`);
+  });
+
   test('a spoofed subject header on a public route is removed', async () => {
     const seen = JSON.parse((await request(gw.port, '/news/', { headers: { 'X-Auth-Subject': 'admin' } })).body);
     expect(seen.headers['x-auth-subject']).toBeUndefined();
@@ -156,6 +172,34 @@ describeNginx('protected routes through the gateway and the auth service', () =>
     const limited = replies.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     expect(JSON.parse(limited[0].body)).toEqual({ error: 'too many requests', status: 429 });
+  });
+
+  const tokenRequest = (o: { localAddress: string; forwardedFor?: string }) =>
+    request(gw.port, AUTH_TOKEN_PATH, {
+      method: 'POST',
+      localAddress: o.localAddress,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(o.forwardedFor ? { 'x-forwarded-for': o.forwardedFor } : {}) },
+      body: 'grant_type=client_credentials',
+    });
+
+  test('behind a trusted proxy each client has its own token rate limit', async () => {
+    const burst = config.gateway.tokenRateLimit.burst;
+    const first = await Promise.all(Array.from({ length: burst + 5 }, () => tokenRequest({ localAddress: PROXY, forwardedFor: '203.0.113.10' })));
+    expect(first.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+    // Another client through the same proxy, at once: not limited by the first one's requests.
+    const other = await tokenRequest({ localAddress: PROXY, forwardedFor: '203.0.113.20' });
+    expect(other.status).toBe(401);
+    // And the first is still limited: the key was the client, not a per-request accident.
+    expect((await tokenRequest({ localAddress: PROXY, forwardedFor: '203.0.113.10' })).status).toBe(429);
+    expect(gw.log()).toMatch(/"remote_addr":"203\.0\.113\.20"/);
+  });
+
+  test('X-Forwarded-For from a peer that is not a trusted proxy is ignored: a changing header does not escape the limit', async () => {
+    const burst = config.gateway.tokenRateLimit.burst;
+    const replies = await Promise.all(Array.from({ length: burst + 5 }, (_, i) => tokenRequest({ localAddress: '127.0.0.3', forwardedFor: `198.51.100.${i + 1}` })));
+    expect(replies.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+    // The access log names the peer, not the claimed address.
+    expect(gw.log()).not.toMatch(/"remote_addr":"198\.51\.100\./);
   });
 
   test('auth service stopped: protected routes fail closed with 503 JSON, public routes keep working', async () => {

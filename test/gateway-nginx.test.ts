@@ -2,12 +2,11 @@ import { resolve } from '../model/resolve';
 import { spawnSync } from 'child_process';
 import { closeSync, openSync, readFileSync } from 'fs';
 import * as http from 'http';
-import * as net from 'net';
 import * as path from 'path';
 
 import { GATEWAY_LIMITS, GatewayRoute, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
 import { NGINX, RunningGateway, startGateway, startStub } from './support/gateway-on-nginx';
-import { request, TIMEOUT_MS } from './support/loopback';
+import { raw, request, statusAndJson, TIMEOUT_MS } from './support/loopback';
 import { configFrom } from './support/manifests';
 
 /**
@@ -20,38 +19,6 @@ if (!NGINX) {
   console.warn('SKIPPED gateway-on-nginx tests: nginx is not installed (run scripts/install-system-packages.sh)');
 }
 const describeNginx = NGINX ? describe : describe.skip;
-
-/** A raw request: for what an HTTP client library will not send (oversized lines, broken syntax). */
-function raw(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1');
-    let out = '';
-    s.setTimeout(3000, () => s.destroy(new Error('raw request timed out')));
-    s.on('data', (c) => {
-      out += c.toString('utf8');
-      // Done at the end of the first response: nginx may linger on a connection it answered early.
-      const end = out.indexOf('\r\n\r\n');
-      const length = Number(/\r\ncontent-length: ([0-9]+)/i.exec(out)?.[1] ?? NaN);
-      if (end >= 0 && Buffer.byteLength(out.slice(end + 4)) >= length) {
-        resolve(out);
-        s.destroy();
-      }
-    });
-    s.on('end', () => resolve(out));
-    s.on('close', () => resolve(out));
-    s.on('error', reject);
-    // Write without half-closing, as a real client waiting for its answer does: a FIN while nginx
-    // discards the announced body made it fall back to its built-in HTML error page now and then.
-    s.write(text);
-  });
-}
-
-function statusAndJson(response: string): { status: number; contentType: string; body: unknown } {
-  const [head, body] = response.split('\r\n\r\n');
-  const status = Number(/^HTTP\/1\.1 ([0-9]{3})/.exec(head)?.[1]);
-  const contentType = /\r\ncontent-type: ([^\r]+)/i.exec(head)?.[1] ?? '';
-  return { status, contentType, body: JSON.parse(body) };
-}
 
 describeNginx('the gateway nginx.conf on a real nginx', () => {
   const config = configFrom();

@@ -1,6 +1,9 @@
 import { resolve } from '../model/resolve';
 import { gatewayNginx } from '../charts/gateway';
+import { GATEWAY_LIMITS } from '../constructs/gateway-config';
 import { findDirectives, isBlock, NginxBlock } from '../constructs/nginx-config';
+import { MAX_FORM_BYTES, MAX_HEADER_BYTES } from '../services/auth/src/limits';
+import { configErrorFor } from './support/config-errors';
 import { configFrom, find, ofKind, synthObjects } from './support/manifests';
 
 const NS = 'container-infra';
@@ -126,6 +129,50 @@ describe('API gateway', () => {
     expect(ofKind(objects, 'Ingress')).toHaveLength(0);
     const np = synthObjects(configFrom({ gateway: { service: { type: 'NodePort', nodePort: 30080 } } }));
     expect(find(np, 'Service', 'gateway', NS).spec).toMatchObject({ type: 'NodePort', ports: [{ nodePort: 30080, targetPort: 'http' }] });
+  });
+
+  test('NodePort and LoadBalancer keep the client address (externalTrafficPolicy Local) unless set to Cluster; ClusterIP has no policy', () => {
+    const policy = (service: object) => find(synthObjects(configFrom({ gateway: { service } })), 'Service', 'gateway', NS).spec.externalTrafficPolicy;
+    expect(find(objects, 'Service', 'gateway', NS).spec).not.toHaveProperty('externalTrafficPolicy');
+    expect(policy({ type: 'LoadBalancer' })).toBe('Local');
+    expect(policy({ type: 'NodePort' })).toBe('Local');
+    expect(policy({ type: 'LoadBalancer', externalTrafficPolicy: 'Cluster' })).toBe('Cluster');
+  });
+
+  test('trusted proxies: realip from X-Forwarded-For only for the listed CIDRs; none by default', () => {
+    expect(findDirectives(gatewayNginx(resolve(configFrom())), 'set_real_ip_from')).toEqual([]);
+    const conf = gatewayNginx(resolve(configFrom({ gateway: { trustedProxies: ['10.0.0.0/8', 'fd00::/8'] } })));
+    expect(findDirectives(conf, 'set_real_ip_from').map((x) => x.args)).toEqual([['10.0.0.0/8'], ['fd00::/8']]);
+    expect(findDirectives(conf, 'real_ip_header')[0].args).toEqual(['X-Forwarded-For']);
+    expect(findDirectives(conf, 'real_ip_recursive')[0].args).toEqual(['on']);
+    // The token rate limit keys on the address realip sets.
+    expect(findDirectives(conf, 'limit_req_zone')[0].args[0]).toBe('$binary_remote_addr');
+    for (const bad of ['10.0.0.1', '10.0.0.0/33', 'proxy.example.com', '0.0.0.0/']) {
+      expect(configErrorFor({ gateway: { trustedProxies: [bad] } })).toMatch(/gateway\.trustedProxies\[0\].*must be a CIDR/);
+    }
+  });
+
+  test('public routes remove the Authorization header unless the service opts in; protected routes pass the checked token', () => {
+    const config = configFrom({
+      services: [{ name: 'news' }, { name: 'own-auth', auth: { forwardAuthorization: true } }, { name: 'payment', auth: { required: true, scope: 'payment' } }],
+    });
+    const locs = locations(config);
+    const authorization = (name: string) => findDirectives(locs.get(`/${name}/`)!.children, 'proxy_set_header').filter((h) => h.args[0] === 'Authorization').map((h) => h.args.slice(1));
+    expect(authorization('news')).toEqual([['']]);
+    expect(authorization('own-auth')).toEqual([]);
+    expect(authorization('payment')).toEqual([]);
+  });
+
+  test('limits agree with the auth service: its form limit on the token location, its header limit above all nginx forwards', () => {
+    const token = locations().get('= /auth/token')!;
+    expect(findDirectives(token.children, 'client_max_body_size')[0].args).toEqual([String(MAX_FORM_BYTES)]);
+    const [count, size] = GATEWAY_LIMITS.largeClientHeaderBuffers.map((x) => parseInt(x, 10));
+    // Everything a client may send, plus room for the headers nginx adds (X-Forwarded-*, X-Request-ID, …).
+    expect(count * size * 1024 + 4096).toBeLessThan(MAX_HEADER_BYTES);
+    // The check asks with the token and the scope only, not the client's other headers.
+    const check = locations().get('= /_auth')!;
+    expect(findDirectives(check.children, 'proxy_pass_request_headers')[0].args).toEqual(['off']);
+    expect(findDirectives(check.children, 'proxy_set_header').map((h) => h.args[0])).toEqual(expect.arrayContaining(['Authorization', 'X-Auth-Required-Scope']));
   });
 
   test('an optional Ingress sends every path to the gateway Service', () => {

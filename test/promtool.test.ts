@@ -6,7 +6,8 @@ import { ALERTMANAGER_CONFIG_FILE } from '../charts/alertmanager';
 import { ALERT_RULES_FILE, PROMETHEUS_CONFIG_FILE } from '../charts/prometheus-config';
 import { renderYaml } from '../constructs/prometheus-config';
 import type { ConfigInput } from '../config/schema';
-import { ruleTestFile } from './support/alert-rule-tests';
+import { RuleTestInputs, ruleTestFile, Workload } from './support/alert-rule-tests';
+import { scrapeAuthSeries, ScrapedSeries } from './support/auth-service';
 import { configFrom, find, K8sObject, synthObjects } from './support/manifests';
 import { itWithTool, runTool } from './support/tools';
 
@@ -19,9 +20,11 @@ const itPromtool = itWithTool('promtool', HINT);
 const itAmtool = itWithTool('amtool', HINT);
 
 let workDir: string;
-beforeAll(() => {
+let authSeries: ScrapedSeries[];
+beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'promtool-'));
-});
+  authSeries = await scrapeAuthSeries();
+}, 30_000);
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 function configMapFile(objects: K8sObject[], name: string, key: string, dir: string): string {
@@ -32,6 +35,16 @@ function configMapFile(objects: K8sObject[], name: string, key: string, dir: str
   return file;
 }
 
+const WORKLOAD_KINDS: ReadonlyArray<Workload['kind']> = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
+/** What the alert tests are fed besides the rules: the synthesized workloads and the auth bundle's own series. */
+function inputsFor(objects: K8sObject[]): RuleTestInputs {
+  const workloads = objects
+    .filter((o) => (WORKLOAD_KINDS as string[]).includes(o.kind))
+    .map((o): Workload => ({ kind: o.kind as Workload['kind'], namespace: o.metadata.namespace ?? '', name: o.metadata.name, replicas: o.spec.replicas }));
+  return { workloads, authSeries };
+}
+
 function extract(input: ConfigInput = {}, label = 'default') {
   const config = configFrom(input);
   const objects = synthObjects(config);
@@ -39,6 +52,7 @@ function extract(input: ConfigInput = {}, label = 'default') {
   const p = config.monitoring.prometheus;
   return {
     config,
+    objects,
     dir,
     prometheusYml: configMapFile(objects, `${p.name}-config`, PROMETHEUS_CONFIG_FILE, dir),
     rulesYml: configMapFile(objects, `${p.name}-rules`, ALERT_RULES_FILE, dir),
@@ -74,10 +88,13 @@ describe('promtool', () => {
   });
 
   itPromtool('passes the unit tests of every alert (firing and not firing)', () => {
-    const { config, dir, rulesYml } = extract();
+    const { config, objects, dir, rulesYml } = extract();
     const rules = parse(readFileSync(rulesYml, 'utf8')).groups.flatMap((g: { rules: unknown[] }) => g.rules);
+    const inputs = inputsFor(objects);
+    // The default environment has every kind, so each replica alert is exercised.
+    expect([...new Set(inputs.workloads.map((w) => w.kind))].sort()).toEqual([...WORKLOAD_KINDS].sort());
     const testFile = path.join(dir, 'alerts.test.yml');
-    writeFileSync(testFile, renderYaml(ruleTestFile(config, rules, path.basename(rulesYml))));
+    writeFileSync(testFile, renderYaml(ruleTestFile(config, rules, path.basename(rulesYml), inputs)));
     const r = runTool('promtool', ['test', 'rules', testFile], dir);
     if (r.status !== 0) throw new Error(`promtool test rules failed:\n${r.output}`);
     expect(r.output).toContain('SUCCESS');
@@ -85,13 +102,13 @@ describe('promtool', () => {
 
   itPromtool('the alert unit tests fail when an alert does not behave as expected', () => {
     // The same tests against rules that can never fire: promtool must report the failures.
-    const { config, dir, rulesYml } = extract();
+    const { config, objects, dir, rulesYml } = extract();
     const rules = parse(readFileSync(rulesYml, 'utf8')).groups.flatMap((g: { rules: Array<{ expr: string }> }) => g.rules);
     const flipped = rules.map((r: { expr: string }) => ({ ...r, expr: `(${r.expr}) and on () (vector(0) > 0)` }));
     const flippedFile = path.join(dir, 'flipped.rules.yml');
     writeFileSync(flippedFile, renderYaml({ groups: [{ name: 'flipped', rules: flipped }] }));
     const testFile = path.join(dir, 'flipped.test.yml');
-    writeFileSync(testFile, renderYaml(ruleTestFile(config, rules, path.basename(flippedFile))));
+    writeFileSync(testFile, renderYaml(ruleTestFile(config, rules, path.basename(flippedFile), inputsFor(objects))));
     const r = runTool('promtool', ['test', 'rules', testFile], dir);
     expect(r.status).not.toBe(0);
     // Every alert has a firing case, so every alert must show up as failed.

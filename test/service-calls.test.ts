@@ -44,7 +44,7 @@ describe('declared service-to-service calls', () => {
     expect(svc.spec.ports.map((p: any) => p.port)).toContain(Number(new URL(url).port));
     // Nobody else got a callee URL.
     for (const name of ['news', 'payment']) {
-      expect(app(objects, name).env.filter((e: any) => /_URL$/.test(e.name) && !['DATASTORE_URL', 'NATS_URL'].includes(e.name))).toEqual([]);
+      expect(app(objects, name).env.filter((e: any) => /_URL$/.test(e.name) && !['DATASTORE_URL', 'NATS_URL', 'AUTH_JWKS_URL'].includes(e.name))).toEqual([]);
       expect(app(objects, name).args.filter((a: string) => a.startsWith('--backend-url'))).toEqual([]);
     }
   });

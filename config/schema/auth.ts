@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SIGNING_ALGORITHMS } from '../../services/auth/src/config';
 import { dnsLabel, imageRef, port, res, resources, serviceName } from './common';
 import { nodeImage } from './node-lts';
 
@@ -44,7 +45,14 @@ export const auth = z
     clients: z.array(client).default([{ id: 'shop', scopes: ['payment'] }]),
     /** User-created Secret with one key per client id (its client secret). */
     clientsSecret: dnsLabel.default('auth-clients'),
-    /** User-created Secret with one key per signing key id (at least 32 random bytes each). */
+    /**
+     * How tokens are signed. `ES256` (default) or `EdDSA`: each signing key is a private key (PKCS#8
+     * PEM) and the public keys are published at `/.well-known/jwks.json` on the auth service, so a
+     * service can verify a token itself. `HS256`: each key is a shared secret of at least 32 bytes
+     * that only the auth service holds; nothing is published, only the gateway's check can verify.
+     */
+    signingAlgorithm: z.enum(SIGNING_ALGORITHMS, { message: `must be one of: ${SIGNING_ALGORITHMS.join(', ')}` }).default('ES256'),
+    /** User-created Secret with one key per signing key id (a private key in PEM, or for HS256 at least 32 random bytes). */
     signingKeysSecret: dnsLabel.default('auth-signing-keys'),
     /**
      * Key ids, newest first: the first signs new tokens, all of them validate. Rotate by adding a
@@ -74,6 +82,12 @@ export const routeAuth = z.strictObject({
   required: z.boolean().default(false),
   /** Scope the token must carry; one that some `auth.clients[].scopes` lists. */
   scope: scope.optional(),
+  /**
+   * Public routes only: pass the client's `Authorization` header on to this service (one that
+   * checks credentials itself). Off: the gateway removes it, so a token sent for another route
+   * never reaches this one. A route with `required: true` always receives the checked token.
+   */
+  forwardAuthorization: z.boolean().default(false),
 });
 export type RouteAuth = z.infer<typeof routeAuth>;
 

@@ -9,6 +9,13 @@ const service = z
     port: port.default(80),
     /** Only with type NodePort or LoadBalancer; unset lets Kubernetes pick one. */
     nodePort: z.number().int().min(30000, 'must be in the NodePort range 30000-32767').max(32767, 'must be in the NodePort range 30000-32767').optional(),
+    /**
+     * With type NodePort or LoadBalancer: `Local` keeps the client's source address (the gateway's
+     * per-client token rate limit needs it), and only nodes running a gateway pod take traffic
+     * (the load balancer's health check finds them; a NodePort on another node answers nothing).
+     * `Cluster` spreads over every node but replaces the address with a node's.
+     */
+    externalTrafficPolicy: z.enum(['Local', 'Cluster']).default('Local'),
   })
   .refine((s) => s.nodePort === undefined || s.type !== 'ClusterIP', {
     message: 'nodePort needs type NodePort or LoadBalancer',
@@ -68,6 +75,15 @@ export const gateway = z.strictObject({
     .regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, 'must be "host" or "host:port", such as "10.96.0.10" or "kube-dns.kube-system.svc.cluster.local"')
     .refine((r) => !r.includes(':') || (Number(r.split(':')[1]) >= 1 && Number(r.split(':')[1]) <= 65535), 'must have a port from 1 to 65535 after ":"')
     .optional(),
+  /**
+   * Addresses (CIDRs) of the load balancers, Ingress controller pods or proxies in front of the
+   * gateway. Only a request from one of them may name the client in `X-Forwarded-For` (nginx
+   * realip, rightmost untrusted address); from anyone else the header is ignored. Empty: the
+   * peer's address is the client's.
+   */
+  trustedProxies: z
+    .array(z.string().refine((s) => z.cidrv4().safeParse(s).success || z.cidrv6().safeParse(s).success, 'must be a CIDR such as "10.0.0.0/8", "192.168.1.10/32" or "fd00::/8"'))
+    .default([]),
   /** Token requests (`POST /auth/token`) allowed per second and client address, and the burst above that. */
   tokenRateLimit: z
     .strictObject({ perSecond: z.number().int().min(1).default(5), burst: z.number().int().min(0).default(10) })

@@ -1,8 +1,9 @@
 import { JOBS } from '../../charts/prometheus-config';
 import type { Config } from '../../config/schema';
 import type { AlertRule } from '../../constructs/prometheus-config';
+import type { ScrapedSeries } from './auth-service';
 import { eventBusRuleTests } from './event-bus-alert-tests';
-import { PromtoolTestFile, series } from './promtool-test-file';
+import { InputSeries, PromtoolTestFile, series } from './promtool-test-file';
 
 export type { PromtoolTestFile };
 
@@ -25,7 +26,30 @@ export function expandAnnotation(template: string, labels: Labels): string {
   return out;
 }
 
-export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFile: string): PromtoolTestFile {
+/** A Deployment, StatefulSet or DaemonSet the synthesized output holds. */
+export interface Workload {
+  readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  readonly namespace: string;
+  readonly name: string;
+  /** spec.replicas (unset under an HPA, and for a DaemonSet). */
+  readonly replicas?: number;
+}
+
+export interface RuleTestInputs {
+  /** Every workload synthesized: each gets a case where its pods never become ready. */
+  readonly workloads: readonly Workload[];
+  /** Series scraped from the real auth bundle: the auth alerts' tests use exactly these names and labels. */
+  readonly authSeries?: readonly ScrapedSeries[];
+}
+
+/** The labels of the scraped series `name` that carry `wanted`; fails when the service exports no such series. */
+function scrapedLabels(all: readonly ScrapedSeries[], name: string, wanted: Labels): Labels {
+  const hit = all.find((x) => x.name === name && Object.entries(wanted).every(([k, v]) => x.labels[k] === v));
+  if (!hit) throw new Error(`the auth service exports no ${name}{${JSON.stringify(wanted)}}: the alert reads a series that does not exist`);
+  return { ...hit.labels };
+}
+
+export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFile: string, inputs: RuleTestInputs): PromtoolTestFile {
   const byName = new Map(rules.map((r) => [r.alert, r]));
   const alert = (name: string, labels: Labels) => {
     const rule = byName.get(name);
@@ -227,8 +251,12 @@ export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFi
 
   if (config.services.some((s) => s.datastore.enabled)) tests.push(...datastoreTests(config, alert));
   if (config.auth.enabled) {
+    if (!inputs.authSeries) throw new Error('the auth alerts are tested with series scraped from the auth bundle: pass authSeries');
+    const scraped = inputs.authSeries;
+    // What the annotated-pods job adds to the service's own labels.
     const authTarget = { job: JOBS.annotatedPods, namespace: apps, service: config.auth.name, component: 'auth' };
-    const validations = (outcome: string, values: string) => series('auth_requests_total', { ...authTarget, pod: 'auth-0', endpoint: 'validate', outcome }, values);
+    const validations = (outcome: string, values: string) =>
+      series('auth_requests_total', { ...authTarget, pod: 'auth-0', instance: '10.0.0.4:8080', ...scrapedLabels(scraped, 'auth_requests_total', { endpoint: 'validate', outcome }) }, values);
     const authGroup = { namespace: apps, service: config.auth.name };
     tests.push(
       {
@@ -296,6 +324,7 @@ export function ruleTestFile(config: Config, rules: readonly AlertRule[], ruleFi
     );
   }
 
+  tests.push(...workloadTests(inputs.workloads, ksm, alert));
   tests.push(...eventBusRuleTests(config, alert));
   return { rule_files: [ruleFile], evaluation_interval: '1m', tests };
 }
@@ -368,6 +397,55 @@ function datastoreTests(config: Config, alert: (name: string, labels: Labels) =>
         { eval_time: '10m', alertname: 'DatastoreRejectingConnections', exp_alerts: [] },
         { eval_time: '20m', alertname: 'DatastoreRejectingConnections', exp_alerts: [alert('DatastoreRejectingConnections', news)] },
       ],
+    },
+  ];
+}
+
+/** kube-state-metrics' series of one workload: desired replicas, and those ready (available for a Deployment). */
+function workloadSeries(w: Workload, ksm: Labels, ready: 'none' | 'all'): { series: InputSeries[]; labels: Labels; alertname: string } {
+  const desired = w.kind === 'DaemonSet' ? 3 : Math.max(1, w.replicas ?? 1);
+  const up = ready === 'all' ? desired : 0;
+  switch (w.kind) {
+    case 'Deployment': {
+      const labels = { ...ksm, namespace: w.namespace, deployment: w.name };
+      return {
+        alertname: 'KubeDeploymentReplicasMismatch',
+        labels,
+        // A pod that never starts: created from the current template (updated), never available.
+        series: [series('kube_deployment_spec_replicas', labels, `${desired}x30`), series('kube_deployment_status_replicas_available', labels, `${up}x30`), series('kube_deployment_status_replicas_updated', labels, `${desired}x30`)],
+      };
+    }
+    case 'StatefulSet': {
+      const labels = { ...ksm, namespace: w.namespace, statefulset: w.name };
+      return { alertname: 'KubeStatefulSetReplicasMismatch', labels, series: [series('kube_statefulset_replicas', labels, `${desired}x30`), series('kube_statefulset_status_replicas_ready', labels, `${up}x30`)] };
+    }
+    case 'DaemonSet': {
+      const labels = { ...ksm, namespace: w.namespace, daemonset: w.name };
+      return { alertname: 'KubeDaemonSetNotReady', labels, series: [series('kube_daemonset_status_desired_number_scheduled', labels, `${desired}x30`), series('kube_daemonset_status_number_ready', labels, `${up}x30`)] };
+    }
+  }
+}
+
+/** Every generated workload whose pods never become ready raises its kind's alert; ready ones do not. */
+function workloadTests(workloads: readonly Workload[], ksm: Labels, alert: (name: string, labels: Labels) => Expected): PromtoolTestFile['tests'][number][] {
+  const alertnames = ['KubeDeploymentReplicasMismatch', 'KubeStatefulSetReplicasMismatch', 'KubeDaemonSetNotReady'];
+  const broken = workloads.map((w) => workloadSeries(w, ksm, 'none'));
+  const healthy = workloads.map((w) => workloadSeries(w, ksm, 'all'));
+  return [
+    {
+      name: `every generated workload (${workloads.length}) whose pods never become ready raises its kind's replica alert`,
+      interval: '1m',
+      input_series: broken.flatMap((b) => b.series),
+      alert_rule_test: alertnames.flatMap((alertname) => [
+        { eval_time: '10m', alertname, exp_alerts: [] },
+        { eval_time: '20m', alertname, exp_alerts: broken.filter((b) => b.alertname === alertname).map((b) => alert(alertname, b.labels)) },
+      ]),
+    },
+    {
+      name: 'the replica alerts stay quiet for every generated workload once its pods are ready',
+      interval: '1m',
+      input_series: healthy.flatMap((h) => h.series),
+      alert_rule_test: alertnames.map((alertname) => ({ eval_time: '20m', alertname, exp_alerts: [] })),
     },
   ];
 }

@@ -1,3 +1,4 @@
+import { createHmac } from 'crypto';
 import { ChildProcess } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -14,8 +15,8 @@ import { freePort, request, startLogged, stop, waitFor } from './loopback';
 export const AUTH_NODE = process.env.AUTH_TEST_NODE ?? process.execPath;
 
 export const CLIENTS = [
-  { id: 'shop', scopes: ['payment'], secret: 'shop-secret-0123456789' },
-  { id: 'reader', scopes: ['news', 'webtoon'], secret: 'reader-secret-0123456789' },
+  { id: 'shop', scopes: ['payment'], secret: 'shop-secret-0123456789-abcdefghij-klmn' },
+  { id: 'reader', scopes: ['news', 'webtoon'], secret: 'reader-secret-0123456789-abcdefghij-kl' },
 ];
 export const KEYS = { old: 'o'.repeat(40), new: 'n'.repeat(40), foreign: 'f'.repeat(40) };
 
@@ -29,6 +30,7 @@ export interface AuthInstance {
 export function settingsFor(port: number, kids: string[], overrides: Partial<AuthSettings> = {}): AuthSettings {
   return {
     port,
+    algorithm: 'HS256',
     issuer: 'test-issuer',
     audience: 'test-audience',
     tokenLifetimeSeconds: 300,
@@ -82,4 +84,57 @@ export async function getToken(port: number, client = CLIENTS[0], tokenPath = '/
 /** The decoded JOSE header or payload of a compact JWT (for assertions only). */
 export function jwtPart(token: string, part: 0 | 1): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[part], 'base64url').toString('utf8'));
+}
+
+/**
+ * A compact HS256 JWT made here with node:crypto (not with the service's code), for tokens the
+ * service would never issue: hostile claims, odd times. `kid` names a key of KEYS.
+ */
+export function forgeToken(claims: Record<string, unknown>, kid: keyof typeof KEYS = 'new', header: Record<string, unknown> = {}): string {
+  const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const input = `${part({ alg: 'HS256', kid, typ: 'at+jwt', ...header })}.${part(claims)}`;
+  return `${input}.${createHmac('sha256', KEYS[kid]).update(input).digest('base64url')}`;
+}
+
+/** Claims as the service issues them (test settings), to be changed one at a time. */
+export function claimsFor(sub: string, scope: string, now = Math.floor(Date.now() / 1000)): Record<string, unknown> {
+  return { sub, scope, iss: 'test-issuer', aud: 'test-audience', iat: now, exp: now + 300 };
+}
+
+/** One series of a Prometheus text exposition: name and labels (values are not kept). */
+export interface ScrapedSeries {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The series of a /metrics answer (text format 0.0.4; label values without escaped quotes suffice here). */
+export function parseExposition(text: string): ScrapedSeries[] {
+  const out: ScrapedSeries[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? [^ ]+$/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    out.push({ name: m[1], labels });
+  }
+  return out;
+}
+
+/**
+ * Series of the shipped bundle after a token, a good and a bad check, a missing token and a check
+ * that fails inside the service (a subject that cannot be a header value): what Prometheus scrapes.
+ */
+export async function scrapeAuthSeries(): Promise<ScrapedSeries[]> {
+  const bundle = writeBundle();
+  const auth = await startAuth(bundle.file, { kids: ['new', 'old'] });
+  try {
+    const validate = (token?: string) => request(auth.port, '/validate', { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    await validate(await getToken(auth.port));
+    await validate('garbage');
+    await validate();
+    await validate(forgeToken(claimsFor('shop\r\nx: y', 'payment')));
+    return parseExposition((await request(auth.port, '/metrics')).body);
+  } finally {
+    await auth.close();
+    bundle.cleanup();
+  }
 }

@@ -2,7 +2,7 @@ import { HASH_SUFFIX_LENGTH } from '../../model/claims';
 import { resolve } from '../../model/resolve';
 import { gatewayOwnedSegments } from '../../config/gateway-paths';
 import type { Config } from '../../config/schema';
-import { generatedEnvNames } from '../../config/schema/consistency';
+import { generatedEnvNames, verifiesTokens } from '../../config/schema/consistency';
 import { NGINX_CONFIG_FILE } from '../../charts/gateway';
 import { allContainers, K8sObject, podSpecOf, workloads } from './manifests';
 
@@ -57,7 +57,7 @@ export function registryMismatches(config: Config, objects: K8sObject[]): string
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === config.namespaces.apps && o.metadata.name === s.name);
     const app = deployment ? podSpecOf(deployment).containers.find((c: any) => c.name === 'app') : undefined;
     const names = ((app?.env ?? []) as { name: string }[]).map((e) => e.name).sort();
-    const expected = [...Object.keys(s.env), ...generatedEnvNames(s, eventUsers.has(s.name))].sort();
+    const expected = [...Object.keys(s.env), ...generatedEnvNames(s, eventUsers.has(s.name), verifiesTokens(config, s))].sort();
     if (JSON.stringify(names) !== JSON.stringify(expected)) problems.push(`service ${s.name}: env ${names.join(',')} is not its env entries plus generatedEnvNames (${expected.join(',')})`);
   }
 

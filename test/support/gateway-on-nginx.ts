@@ -22,7 +22,8 @@ export function onLoopback(directives: readonly NginxDirective[]): NginxDirectiv
 
 /** An upstream stub: answers with its name and what it received (path, headers, body). */
 export async function startStub(name: string): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((req, res) => {
+  // Header room like a real service's (Go's net/http allows 1 MiB), not Node's 16 KiB default.
+  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (c) => (body += c));
@@ -52,7 +53,7 @@ export interface RunningGateway {
  * a DNS stub that answers 127.0.0.1 for the names in `resolvable` and NXDOMAIN for the rest, and
  * the ports point at loopback stubs.
  */
-export async function startGateway(o: { routes: GatewayRoute[]; auth?: GatewayAuth; resolvable: string[] }): Promise<RunningGateway> {
+export async function startGateway(o: { routes: GatewayRoute[]; auth?: GatewayAuth; resolvable: string[]; trustedProxies?: string[] }): Promise<RunningGateway> {
   if (!NGINX) throw new Error('nginx is not installed');
   const dir = mkdtempSync(path.join(tmpdir(), 'gateway-nginx-'));
   // nginx drops to an unprivileged worker user when started as root: it must reach its temp dirs.
@@ -62,7 +63,7 @@ export async function startGateway(o: { routes: GatewayRoute[]; auth?: GatewayAu
   const dnsPort = await dns.start();
   // Two distinct ports: the kernel may hand out the same just-closed port to two calls.
   const [port, statusPort] = await freePorts(2);
-  const directives = onLoopback(gatewayNginxConfig({ routes: o.routes, auth: o.auth, listenPort: port, statusPort, writableDir: dir, resolver: `127.0.0.1:${dnsPort}` }));
+  const directives = onLoopback(gatewayNginxConfig({ routes: o.routes, auth: o.auth, listenPort: port, statusPort, writableDir: dir, resolver: `127.0.0.1:${dnsPort}`, trustedProxies: o.trustedProxies }));
   const confFile = path.join(dir, 'nginx.conf');
   writeFileSync(confFile, renderNginx(directives));
   const { child, log } = startLogged(NGINX, ['-p', dir, '-c', confFile, '-e', 'stderr', '-g', 'daemon off;'], path.join(dir, 'nginx.log'));

@@ -28,12 +28,14 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs?: number;
+  /** Source address on the loopback network (127.0.0.0/8), to play several clients or proxies. */
+  localAddress?: string;
 }
 
 export function request(port: number, urlPath: string, o: RequestOptions = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: urlPath, method: o.method ?? 'GET', headers: o.headers, timeout: o.timeoutMs ?? 3000, agent: false },
+      { host: '127.0.0.1', port, path: urlPath, method: o.method ?? 'GET', headers: o.headers, timeout: o.timeoutMs ?? 3000, agent: false, ...(o.localAddress ? { localAddress: o.localAddress } : {}) },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -8,7 +8,7 @@ function main(): void {
   const auth = loadAuth(process.env);
   const { server, setReady } = createAuthServer(auth);
   server.listen(auth.settings.port, process.env.AUTH_LISTEN_HOST ?? '0.0.0.0', () => {
-    console.log(JSON.stringify({ level: 'info', msg: 'listening', port: auth.settings.port, keys: auth.settings.keys.map((k) => k.kid), clients: auth.settings.clients.map((c) => c.id) }));
+    console.log(JSON.stringify({ level: 'info', msg: 'listening', port: auth.settings.port, algorithm: auth.settings.algorithm, keys: auth.settings.keys.map((k) => k.kid), clients: auth.settings.clients.map((c) => c.id) }));
   });
   const stop = () => {
     // Unready first, so the endpoints drop this pod while it still answers; then close.
