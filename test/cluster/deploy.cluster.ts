@@ -28,6 +28,8 @@ function isolated(input: ConfigInput, prefix: string): Config {
       partOf: prefix,
       namespaces: { apps: `${prefix}-apps`, ci: `${prefix}-ci`, monitoring: `${prefix}-mon`, nodeMonitoring: `${prefix}-node` },
       jenkins: { ...(input.jenkins ?? {}), deploy: { ...(input.jenkins?.deploy ?? {}), environment: prefix, namespaces: undefined } },
+      // deploy.sh deploys only without a GitOps mode (prod's Argo CD objects: gitops.cluster.ts).
+      gitops: { ...(input.gitops ?? {}), mode: 'none' },
     },
     `(cluster tier: ${prefix})`,
   );

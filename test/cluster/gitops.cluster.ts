@@ -50,6 +50,12 @@ const prod = loadConfig({ env: 'prod' }).config;
 // The prod example with Flux instead of Argo CD: same repository, same output folder.
 const prodInput = parse(readFileSync(environmentFile('prod'), 'utf8'));
 const prodFlux = parseConfig({ ...prodInput, gitops: { ...prodInput.gitops, mode: 'flux' } }, 'prod.yaml with gitops.mode flux');
+// The prod output itself goes into namespaces of its own: the deploy tier (deploy.cluster.ts) may
+// have deployed the default environment into the shared default namespaces under another field manager.
+const prodOwnNamespaces = parseConfig(
+  { ...prodInput, partOf: 'gitops-prod', namespaces: { apps: 'gitops-prod-apps', ci: 'gitops-prod-ci', monitoring: 'gitops-prod-mon', nodeMonitoring: 'gitops-prod-node' } },
+  'prod.yaml in namespaces of its own',
+);
 
 beforeAll(() => {
   const crds = path.join(work, 'crds');
@@ -91,7 +97,7 @@ describe('GitOps objects on a real API server', () => {
   });
 
   test('the prod output the Application points at (sync waves and all) applies server-side and then diffs empty', () => {
-    const dir = synthesize(prod, 'env-prod-argocd-output');
+    const dir = synthesize(prodOwnNamespaces, 'env-prod-argocd-output');
     applyServerSide(dir);
     expectNoDiff(dir);
   });
