@@ -1,13 +1,13 @@
-import { resolve } from '../model/resolve';
 import * as http from 'http';
 import * as net from 'net';
 
 import { AUTH_TOKEN_PATH } from '../config/schema/auth';
-import { GATEWAY_LIMITS, GatewayRoute } from '../constructs/gateway-config';
+import { GATEWAY_LIMITS } from '../constructs/gateway-config';
 import { MAX_FORM_BYTES } from '../services/auth/src/limits';
-import { AuthInstance, basic, claimsFor, CLIENTS, forgeToken, getToken, startAuth, writeBundle } from './support/auth-service';
-import { NGINX, RunningGateway, startGateway, startStub } from './support/gateway-on-nginx';
-import { freePort, raw, request, statusAndJson, TIMEOUT_MS } from './support/loopback';
+import { AuthGateway, RunningAuthBundle, startAuthBundle, startAuthGateway } from './support/auth-fixtures';
+import { basic, claimsFor, CLIENTS, forgeToken, getToken } from './support/auth-service';
+import { NGINX } from './support/gateway-on-nginx';
+import { raw, request, statusAndJson, TIMEOUT_MS } from './support/loopback';
 import { configFrom } from './support/manifests';
 
 /**
@@ -49,25 +49,21 @@ function chunked(port: number, path: string, chunks: number, chunkBytes: number)
 }
 
 describe('the auth bundle survives hostile requests', () => {
-  let bundle: ReturnType<typeof writeBundle>;
-  let auth: AuthInstance;
-  const validate = (token: string, headers: Record<string, string> = {}) => request(auth.port, '/validate', { headers: { authorization: `Bearer ${token}`, 'x-auth-required-scope': 'payment', ...headers } });
+  let fx: RunningAuthBundle;
+  const auth = () => fx.auth;
+  const validate = (token: string, headers: Record<string, string> = {}) => request(auth().port, '/validate', { headers: { authorization: `Bearer ${token}`, 'x-auth-required-scope': 'payment', ...headers } });
 
   beforeAll(async () => {
-    bundle = writeBundle();
-    auth = await startAuth(bundle.file, { kids: ['new', 'old'] });
+    fx = await startAuthBundle();
   }, TIMEOUT_MS * 2);
 
-  afterAll(async () => {
-    await auth?.close();
-    bundle?.cleanup();
-  });
+  afterAll(() => fx?.close());
 
   /** The same process, still answering: not restarted, a real token still validates. */
   async function stillServing(): Promise<void> {
-    expect(auth.child.exitCode).toBeNull();
-    expect((await request(auth.port, '/healthz')).status).toBe(200);
-    expect((await validate(await getToken(auth.port))).status).toBe(204);
+    expect(auth().child.exitCode).toBeNull();
+    expect((await request(auth().port, '/healthz')).status).toBe(200);
+    expect((await validate(await getToken(auth().port))).status).toBe(204);
   }
 
   test('a token whose subject cannot be a header value: 500 JSON for that request only, counted as a validation error', async () => {
@@ -79,8 +75,8 @@ describe('the auth bundle survives hostile requests', () => {
       injected: undefined,
     });
     await stillServing();
-    expect((await request(auth.port, '/metrics')).body).toMatch(/^auth_requests_total\{endpoint="validate",outcome="error"\} [1-9]/m);
-    expect(auth.log()).toMatch(/"level":"error","msg":"request failed","endpoint":"validate"/);
+    expect((await request(auth().port, '/metrics')).body).toMatch(/^auth_requests_total\{endpoint="validate",outcome="error"\} [1-9]/m);
+    expect(auth().log()).toMatch(/"level":"error","msg":"request failed","endpoint":"validate"/);
   });
 
   test.each(hostileTokens().slice(2))('%s: 401 invalid_token', async (_, token) => {
@@ -94,24 +90,24 @@ describe('the auth bundle survives hostile requests', () => {
 
   test('a body over the limit: 413 JSON, announced or chunked, and the connection closed cleanly', async () => {
     const big = `grant_type=client_credentials&pad=${'a'.repeat(MAX_FORM_BYTES)}`;
-    const announced = await request(auth.port, '/token', { method: 'POST', headers: { ...form, authorization: basic(shop.id, shop.secret) }, body: big });
+    const announced = await request(auth().port, '/token', { method: 'POST', headers: { ...form, authorization: basic(shop.id, shop.secret) }, body: big });
     expect({ status: announced.status, body: JSON.parse(announced.body) }).toEqual({ status: 413, body: { error: 'invalid_request', error_description: `body over ${MAX_FORM_BYTES} bytes` } });
-    expect(statusAndJson(await chunked(auth.port, '/token', 8, 1024))).toMatchObject({ status: 413, contentType: 'application/json' });
+    expect(statusAndJson(await chunked(auth().port, '/token', 8, 1024))).toMatchObject({ status: 413, contentType: 'application/json' });
     // Far beyond what is read and dropped: the connection is cut, the process goes on.
-    await chunked(auth.port, '/token', 80, 16 * 1024).catch(() => '');
+    await chunked(auth().port, '/token', 80, 16 * 1024).catch(() => '');
     await stillServing();
   });
 
   test('/token refuses anything but a form: 415 JSON', async () => {
     for (const type of ['application/json', 'text/plain', undefined]) {
-      const reply = await request(auth.port, '/token', {
+      const reply = await request(auth().port, '/token', {
         method: 'POST',
         headers: { ...(type ? { 'content-type': type } : {}), authorization: basic(shop.id, shop.secret) },
         body: type === 'application/json' ? '{"grant_type":"client_credentials"}' : 'grant_type=client_credentials',
       });
       expect({ type, status: reply.status, error: JSON.parse(reply.body).error }).toEqual({ type, status: 415, error: 'invalid_request' });
     }
-    const withCharset = await request(auth.port, '/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', authorization: basic(shop.id, shop.secret) }, body: 'grant_type=client_credentials' });
+    const withCharset = await request(auth().port, '/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', authorization: basic(shop.id, shop.secret) }, body: 'grant_type=client_credentials' });
     expect(withCharset.status).toBe(200);
   });
 
@@ -119,7 +115,7 @@ describe('the auth bundle survives hostile requests', () => {
     // nginx lets through up to 4 buffers of 8 KiB: fill them almost completely.
     const [count, size] = GATEWAY_LIMITS.largeClientHeaderBuffers.map((x) => parseInt(x, 10));
     const headers = Object.fromEntries(Array.from({ length: count - 1 }, (_, i) => [`x-pad-${i}`, 'p'.repeat(size * 1024 - 100)]));
-    expect((await validate(await getToken(auth.port), headers)).status).toBe(204);
+    expect((await validate(await getToken(auth().port), headers)).status).toBe(204);
   });
 
   test('malformed credentials, tokens, methods and paths are answered, not fatal', async () => {
@@ -135,13 +131,13 @@ describe('the auth bundle survives hostile requests', () => {
       ['/%00/../token', {}, 'GET'],
     ];
     for (const [path, headers, method, body] of cases) {
-      const reply = await request(auth.port, path, { method, headers: headers as Record<string, string>, body });
+      const reply = await request(auth().port, path, { method, headers: headers as Record<string, string>, body });
       expect({ path, status: reply.status }).toEqual({ path, status: expect.any(Number) });
       expect(reply.status).toBeLessThan(500);
     }
-    await abandon(auth.port, 'POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_');
-    await abandon(auth.port, 'GET /validate HTTP/1.1\r\nAuthorization: Bear');
-    expect(await raw(auth.port, 'GET /validate HTTP/1.1\r\nHost: x\r\nBroken header\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+    await abandon(auth().port, 'POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_');
+    await abandon(auth().port, 'GET /validate HTTP/1.1\r\nAuthorization: Bear');
+    expect(await raw(auth().port, 'GET /validate HTTP/1.1\r\nHost: x\r\nBroken header\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
     await stillServing();
   });
 });
@@ -151,65 +147,46 @@ if (!NGINX && process.env.CI === 'true') throw new Error('nginx is not installed
 
 describeNginx('hostile requests through the gateway', () => {
   const config = configFrom();
-  const stubs: http.Server[] = [];
-  let bundle: ReturnType<typeof writeBundle>;
-  let auth: AuthInstance;
-  let gw: RunningGateway;
-  let authPort = 0;
+  let fx: AuthGateway;
 
   beforeAll(async () => {
-    bundle = writeBundle();
-    authPort = await freePort();
-    auth = await startAuth(bundle.file, { port: authPort, kids: ['new', 'old'] });
-    const routes: GatewayRoute[] = [];
-    for (const r of resolve(config).gateway.routes) {
-      const stub = await startStub(r.prefix);
-      stubs.push(stub.server);
-      routes.push({ ...r, port: stub.port });
-    }
-    const gwAuth = { ...resolve(config).gateway.auth!, port: authPort };
-    gw = await startGateway({ routes, auth: gwAuth, resolvable: [...routes.map((r) => r.host), gwAuth.host] });
+    fx = await startAuthGateway(config);
   }, TIMEOUT_MS * 3);
 
-  afterAll(async () => {
-    await gw?.close();
-    await auth?.close();
-    await Promise.all(stubs.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    bundle?.cleanup();
-  }, 20_000);
+  afterAll(() => fx?.close(), 20_000);
 
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 
   test('every hostile token fails closed and the auth process keeps serving the next request', async () => {
     for (const [what, token] of hostileTokens()) {
-      const reply = await request(gw.port, '/payment/', { headers: bearer(token) });
+      const reply = await request(fx.gw.port, '/payment/', { headers: bearer(token) });
       expect({ what, status: reply.status, injected: JSON.parse(reply.body).headers?.['x-injected'] }).toEqual({ what, status: expect.any(Number), injected: undefined });
       expect({ what, refused: reply.status === 401 || reply.status === 503 }).toEqual({ what, refused: true });
     }
-    expect(auth.child.exitCode).toBeNull();
-    expect((await request(gw.port, '/payment/', { headers: bearer(await getToken(gw.port, shop, AUTH_TOKEN_PATH)) })).status).toBe(200);
+    expect(fx.auth.child.exitCode).toBeNull();
+    expect((await request(fx.gw.port, '/payment/', { headers: bearer(await getToken(fx.gw.port, shop, AUTH_TOKEN_PATH)) })).status).toBe(200);
   });
 
   test('a token request body over the service limit gets 413 JSON from nginx, before the service', async () => {
-    const before = (await request(authPort, '/metrics')).body;
-    const reply = await request(gw.port, AUTH_TOKEN_PATH, { method: 'POST', headers: { ...form, authorization: basic(shop.id, shop.secret) }, body: `grant_type=client_credentials&pad=${'a'.repeat(MAX_FORM_BYTES)}` });
+    const before = (await request(fx.auth.port, '/metrics')).body;
+    const reply = await request(fx.gw.port, AUTH_TOKEN_PATH, { method: 'POST', headers: { ...form, authorization: basic(shop.id, shop.secret) }, body: `grant_type=client_credentials&pad=${'a'.repeat(MAX_FORM_BYTES)}` });
     expect({ status: reply.status, body: JSON.parse(reply.body) }).toEqual({ status: 413, body: { error: 'request body too large', status: 413 } });
-    const after = (await request(authPort, '/metrics')).body;
+    const after = (await request(fx.auth.port, '/metrics')).body;
     const tooLarge = (m: string) => /^auth_requests_total\{endpoint="token",outcome="too_large"\} ([0-9]+)/m.exec(m)?.[1];
     expect(tooLarge(after)).toBe(tooLarge(before));
   });
 
   test('a token request that is not a form: 415 JSON from the service', async () => {
-    const reply = await request(gw.port, AUTH_TOKEN_PATH, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(shop.id, shop.secret) }, body: '{}' });
+    const reply = await request(fx.gw.port, AUTH_TOKEN_PATH, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(shop.id, shop.secret) }, body: '{}' });
     expect([reply.status, JSON.parse(reply.body).error]).toEqual([415, 'invalid_request']);
   });
 
   test('a valid request with nearly all the header space nginx allows is not turned into 503', async () => {
     const [count, size] = GATEWAY_LIMITS.largeClientHeaderBuffers.map((x) => parseInt(x, 10));
     const pad = Object.fromEntries(Array.from({ length: count - 1 }, (_, i) => [`x-pad-${i}`, 'p'.repeat(size * 1024 - 200)]));
-    const token = await getToken(gw.port, shop, AUTH_TOKEN_PATH);
-    expect((await request(gw.port, '/payment/', { headers: { ...bearer(token), ...pad } })).status).toBe(200);
-    const tokenReply = await request(gw.port, AUTH_TOKEN_PATH, { method: 'POST', headers: { ...form, authorization: basic(shop.id, shop.secret), ...pad }, body: 'grant_type=client_credentials' });
+    const token = await getToken(fx.gw.port, shop, AUTH_TOKEN_PATH);
+    expect((await request(fx.gw.port, '/payment/', { headers: { ...bearer(token), ...pad } })).status).toBe(200);
+    const tokenReply = await request(fx.gw.port, AUTH_TOKEN_PATH, { method: 'POST', headers: { ...form, authorization: basic(shop.id, shop.secret), ...pad }, body: 'grant_type=client_credentials' });
     expect(tokenReply.status).toBe(200);
   });
 });
