@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { outputDirFor } from '../config/load';
 import type { Config } from '../config/schema';
 import { TOOL_NAMESPACE } from '../config/schema/gitops';
-import { GITOPS_DIR, GitOpsScope } from '../constructs/gitops-scope';
+import { GITOPS_DIR } from '../model/gitops';
+import type { GitOpsScope } from '../model/gitops-scope';
 import { recommendedLabels } from '../lib/labels';
 
 export { GITOPS_DIR };
@@ -85,7 +86,7 @@ export function fluxIgnoreRules(path: string): string {
 
 export interface GitOpsChartProps {
   readonly config: Config;
-  /** Derived from every object of the environment (constructs/gitops-scope.ts). */
+  /** Derived from every object of the environment (model/gitops-scope.ts). */
   readonly scope: GitOpsScope;
 }
 

@@ -14,7 +14,7 @@ import { NodeExporterChart } from '../charts/node-exporter';
 import { PrometheusChart } from '../charts/prometheus';
 import type { Config } from '../config/schema';
 import { ManagedObject, managedObjectOf } from '../constructs/deploy-rbac';
-import { gitopsScope, ScopedObject } from '../constructs/gitops-scope';
+import { gitopsScope, ScopedObject } from '../model/gitops-scope';
 import * as path from 'path';
 import { resolve } from '../model/resolve';
 import { ManifestApp } from './manifest-app';

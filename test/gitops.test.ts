@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { fluxIgnoreRules, GITOPS_DIR } from '../charts/gitops';
 import { loadConfig } from '../model/load';
 import type { Config, ConfigInput } from '../config/schema';
-import { gitopsScope } from '../constructs/gitops-scope';
+import { gitopsScope } from '../model/gitops-scope';
 import { buildApp, buildGitOpsApp } from '../synth/build-app';
 import { publish, publishOptional } from '../synth/publish';
 import { NO_REPOSITORY_NOTE, run } from '../synth/run';
