@@ -91,7 +91,7 @@ export function run(env: RunEnv, log: (msg: string) => void = toStderr, error: (
     return { exitCode: 3, files: [] };
   }
   app.synth();
-  const gitops = buildGitOpsApp(loaded.config, outdir, app);
+  const gitops = buildGitOpsApp(outdir, app);
   gitops?.synth();
   // The one thing a default install lacks to be complete: say it once, on stderr.
   const note = loaded.config.repository.url === undefined ? [NO_REPOSITORY_NOTE] : [];

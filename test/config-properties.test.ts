@@ -36,7 +36,7 @@ function synthAndValidate(config: Config): { objects: K8sObject[]; findings: str
   try {
     const app = buildApp(config, dir);
     app.synth();
-    buildGitOpsApp(config, dir, app)?.synth();
+    buildGitOpsApp(dir, app)?.synth();
     const report = validateDirectory(dir, {
       ...defaultOptions(),
       userCreated: resolve(config).userSecrets,
