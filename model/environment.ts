@@ -208,6 +208,8 @@ export interface JenkinsModel extends WithConfigMap {
 export interface GitOpsModel {
   /** `none`: Jenkins deploys; `argocd` / `flux`: that tool applies the output folder from the repository. */
   readonly mode: Config['gitops']['mode'];
+  /** The tool's name for people (`Argo CD`, `Flux`); undefined without a mode. */
+  readonly tool?: 'Argo CD' | 'Flux';
   /** Whether the GitOps objects are written (`<output>/<dir>/`): a mode and `repository.url`. */
   readonly generated: boolean;
   /** The tool's namespace, where its objects live: `gitops.namespace` or the tool's default. */

@@ -6,6 +6,8 @@ import type { GitOpsModel } from './environment';
 /** The folder inside an output folder that holds the GitOps objects (never applied with it). */
 export const GITOPS_DIR = 'gitops';
 
+const TOOL_NAMES = { argocd: 'Argo CD', flux: 'Flux' } as const;
+
 /**
  * Where the GitOps tool lives, what its objects are called and which folder of the repository it
  * applies. Resolved even without a mode (the tool defaults to Argo CD's namespace), so the picture
@@ -16,6 +18,7 @@ export function gitopsModel(config: Config): GitOpsModel {
   const name = g.name ?? `${config.partOf}-${config.jenkins.deploy.environment}`;
   return {
     mode: g.mode,
+    ...(g.mode !== 'none' ? { tool: TOOL_NAMES[g.mode] } : {}),
     generated: g.mode !== 'none' && config.repository.url !== undefined,
     namespace: g.namespace ?? TOOL_NAMESPACE[g.mode === 'none' ? 'argocd' : g.mode],
     name,

@@ -11,8 +11,6 @@ const id = (kind: string, name: string) => `${kind}_${name.replace(/[^A-Za-z0-9]
 /** Text in a label, quoted so Mermaid takes `/`, `.` and `>` literally. */
 const label = (text: string) => `"${text.replace(/"/g, '#quot;')}"`;
 
-const TOOL_NAMES = { argocd: 'Argo CD', flux: 'Flux' } as const;
-
 export function architectureMermaid(model: EnvironmentModel): string {
   const config = model.config;
   const lines: string[] = ['flowchart LR'];
@@ -70,8 +68,8 @@ export function architectureMermaid(model: EnvironmentModel): string {
     if (model.jenkins.deploys) lines.push(`  jenkins -->|${label('kubectl apply --server-side')}| apps`);
     if (model.prometheus.enabled) lines.push(`  prom -.->|scrape| jenkins`);
   }
-  if (g.mode !== 'none') {
-    lines.push(`  gitops[${label(`${TOOL_NAMES[g.mode]} in ${g.namespace}: pulls ${g.repositoryPath}/ from Git`)}]`);
+  if (g.tool) {
+    lines.push(`  gitops[${label(`${g.tool} in ${g.namespace}: pulls ${g.repositoryPath}/ from Git`)}]`);
     lines.push(`  gitops -->|${label('server-side apply, prune')}| apps`);
   }
   return lines.join('\n');

@@ -60,7 +60,7 @@ export function buildApp(config: Config, outdir: string): App {
   // Last, outside the ApplySet (scripts/deploy.sh): the parent's type and the deploy identity, whose
   // rights cover every chart above (add new charts before it), then the parent alone in its file.
   // Under a GitOps mode the GitOps tool deploys: no ApplySet and no deploy identity (docs/gitops.md).
-  if (config.gitops.mode === 'none') {
+  if (model.jenkins.deploys) {
     const members = [...app.charts];
     const deploy = after(new DeployChart(app, DEPLOY_CHART_ID, { model, members: managedObjects(members) }), ...members.filter((c) => c !== namespaces));
     after(new ApplySetChart(app, APPLYSET_CHART_ID, { model }), deploy);

@@ -216,13 +216,13 @@ describe('model.gitops: the facts the chart and the picture read', () => {
   };
 
   test.each([
-    ['the prod example', prod, { namespace: 'argocd', name: 'container-infra-prod', path: 'dist-prod' }],
-    ['Flux with defaults', flux(), { namespace: 'flux-system', name: 'container-infra-staging', path: 'dist-staging' }],
-    ['Flux, everything named', flux({ gitops: { mode: 'flux', namespace: 'gitops', name: 'shop' }, repository: { url: REPO, path: 'envs/shop' } }), { namespace: 'gitops', name: 'shop', path: 'envs/shop' }],
-    ['Argo CD, named', flux({ gitops: { mode: 'argocd', name: 'shop' } }), { namespace: 'argocd', name: 'shop', path: 'dist-staging' }],
+    ['the prod example', prod, { tool: 'Argo CD', namespace: 'argocd', name: 'container-infra-prod', path: 'dist-prod' }],
+    ['Flux with defaults', flux(), { tool: 'Flux', namespace: 'flux-system', name: 'container-infra-staging', path: 'dist-staging' }],
+    ['Flux, everything named', flux({ gitops: { mode: 'flux', namespace: 'gitops', name: 'shop' }, repository: { url: REPO, path: 'envs/shop' } }), { tool: 'Flux', namespace: 'gitops', name: 'shop', path: 'envs/shop' }],
+    ['Argo CD, named', flux({ gitops: { mode: 'argocd', name: 'shop' } }), { tool: 'Argo CD', namespace: 'argocd', name: 'shop', path: 'dist-staging' }],
   ])('%s: namespace, names and repository path as documented, and as synthesized', (_name, config, want) => {
     const model = resolve(config).gitops;
-    expect({ namespace: model.namespace, name: model.name, path: model.repositoryPath }).toEqual(want);
+    expect({ tool: model.tool, namespace: model.namespace, name: model.name, path: model.repositoryPath }).toEqual(want);
     expect(model.generated).toBe(true);
     const yaml = fromYaml(synthWithGitOps(config).gitops);
     expect(yaml.namespaces).toEqual([model.namespace]);
@@ -238,7 +238,7 @@ describe('model.gitops: the facts the chart and the picture read', () => {
 
   test('no objects without a mode, or without a repository to read from', () => {
     expect(resolve(configFrom()).gitops).toMatchObject({ mode: 'none', generated: false });
-    expect(resolve(configFrom()).gitops.argocd ?? resolve(configFrom()).gitops.flux).toBeUndefined();
+    expect(resolve(configFrom()).gitops.argocd ?? resolve(configFrom()).gitops.flux ?? resolve(configFrom()).gitops.tool).toBeUndefined();
     expect(resolve(flux({ gitops: { mode: 'none' } })).gitops.generated).toBe(false);
   });
 });
