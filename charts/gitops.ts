@@ -1,9 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { outputDirFor } from '../config/load';
-import type { Config } from '../config/schema';
-import { TOOL_NAMESPACE } from '../config/schema/gitops';
-import { GITOPS_DIR, GitOpsScope } from '../constructs/gitops-scope';
+import type { EnvironmentModel } from '../model/environment';
+import { GITOPS_DIR } from '../model/gitops';
+import type { GitOpsScope } from '../model/gitops-scope';
 import { recommendedLabels } from '../lib/labels';
 
 export { GITOPS_DIR };
@@ -36,33 +35,20 @@ export function syncWave(kind: string): number {
   return WAVES[kind] ?? 0;
 }
 
-/** Where the environment's manifests are in the repository. */
-export function repositoryPath(config: Config): string {
-  return config.repository.path ?? outputDirFor(config.jenkins.deploy.environment);
-}
-
-/** Namespace and name of the generated GitOps objects (one pair per environment). */
-export function gitopsIdentity(config: Config): { namespace: string; name: string } {
-  const mode = config.gitops.mode === 'none' ? 'argocd' : config.gitops.mode;
-  return {
-    namespace: config.gitops.namespace ?? TOOL_NAMESPACE[mode],
-    name: config.gitops.name ?? `${config.partOf}-${config.jenkins.deploy.environment}`,
-  };
-}
-
 /**
  * The annotations an object of the output gets for the chosen tool. Namespaces are never pruned
  * (deleting one deletes its volumes: a human decides), as with the Jenkins deploy.
  */
-export function gitopsAnnotations(config: Config, kind: string): Record<string, string> {
-  if (config.gitops.mode === 'argocd') {
+export function gitopsAnnotations(model: EnvironmentModel, kind: string): Record<string, string> {
+  const mode = model.gitops.mode;
+  if (mode === 'argocd') {
     const wave = syncWave(kind);
     return {
       ...(wave !== 0 ? { [SYNC_WAVE_ANNOTATION]: String(wave) } : {}),
       ...(kind === 'Namespace' ? { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: 'Prune=false' } : {}),
     };
   }
-  if (config.gitops.mode === 'flux' && kind === 'Namespace') return { [FLUX_PRUNE_ANNOTATION]: 'disabled' };
+  if (mode === 'flux' && kind === 'Namespace') return { [FLUX_PRUNE_ANNOTATION]: 'disabled' };
   return {};
 }
 
@@ -84,8 +70,8 @@ export function fluxIgnoreRules(path: string): string {
 }
 
 export interface GitOpsChartProps {
-  readonly config: Config;
-  /** Derived from every object of the environment (constructs/gitops-scope.ts). */
+  readonly model: EnvironmentModel;
+  /** Derived from every object of the environment (model/gitops-scope.ts). */
   readonly scope: GitOpsScope;
 }
 
@@ -96,21 +82,22 @@ export interface GitOpsChartProps {
  */
 export class GitOpsChart extends Chart {
   constructor(scope: Construct, id: string, props: GitOpsChartProps) {
-    const { config } = props;
-    const id_ = gitopsIdentity(config);
-    super(scope, id, { namespace: id_.namespace, disableResourceNameHashes: true });
+    const { model } = props;
+    const config = model.config;
+    const tool = model.gitops;
+    super(scope, id, { namespace: tool.namespace, disableResourceNameHashes: true });
     const g = config.gitops;
     const url = config.repository.url;
-    if (g.mode === 'none' || url === undefined) throw new Error('GitOpsChart needs gitops.mode and repository.url (the schema guarantees both)');
-    const path = repositoryPath(config);
-    const labels = (name: string) => recommendedLabels({ name, instance: id_.name, component: 'gitops', partOf: config.partOf });
+    if (!tool.generated || url === undefined) throw new Error('GitOpsChart needs gitops.mode and repository.url (the schema guarantees both)');
+    const path = tool.repositoryPath;
+    const labels = (name: string) => recommendedLabels({ name, instance: tool.name, component: 'gitops', partOf: config.partOf });
 
-    if (g.mode === 'argocd') {
+    if (tool.argocd) {
       const s = props.scope;
       new ApiObject(this, 'project', {
         apiVersion: ARGOCD_API,
         kind: 'AppProject',
-        metadata: { name: id_.name, labels: labels('argocd-appproject') },
+        metadata: { name: tool.argocd.project, labels: labels('argocd-appproject') },
         spec: {
           description: `${config.partOf} (${config.jenkins.deploy.environment}): exactly the namespaces and kinds this environment generates`,
           sourceRepos: [url],
@@ -123,9 +110,9 @@ export class GitOpsChart extends Chart {
       new ApiObject(this, 'application', {
         apiVersion: ARGOCD_API,
         kind: 'Application',
-        metadata: { name: id_.name, labels: labels('argocd-application') },
+        metadata: { name: tool.argocd.application, labels: labels('argocd-application') },
         spec: {
-          project: id_.name,
+          project: tool.argocd.project,
           source: {
             repoURL: url,
             targetRevision: config.repository.revision,
@@ -150,11 +137,12 @@ export class GitOpsChart extends Chart {
       });
       return;
     }
+    if (!tool.flux) throw new Error(`GitOpsChart: no objects for mode ${tool.mode}`);
 
     new ApiObject(this, 'repository', {
       apiVersion: FLUX_SOURCE_API,
       kind: 'GitRepository',
-      metadata: { name: id_.name, labels: labels('flux-gitrepository') },
+      metadata: { name: tool.flux.repository, labels: labels('flux-gitrepository') },
       spec: {
         url,
         ref: { branch: config.repository.revision },
@@ -165,9 +153,9 @@ export class GitOpsChart extends Chart {
     new ApiObject(this, 'kustomization', {
       apiVersion: FLUX_KUSTOMIZE_API,
       kind: 'Kustomization',
-      metadata: { name: id_.name, labels: labels('flux-kustomization') },
+      metadata: { name: tool.flux.kustomization, labels: labels('flux-kustomization') },
       spec: {
-        sourceRef: { kind: 'GitRepository', name: id_.name },
+        sourceRef: { kind: 'GitRepository', name: tool.flux.repository },
         path: `./${path}`,
         interval: g.interval,
         timeout: g.timeout,

@@ -129,7 +129,7 @@ export class JenkinsChart extends Chart {
         pollSchedule: j.job.pollSchedule,
         description: deploys
           ? `Tests, synthesizes and (on ${repo.revision}) deploys ${repo.url}`
-          : `Tests, synthesizes and checks ${deploy.deployDir}/ of ${repo.url}; ${config.gitops.mode === 'argocd' ? 'Argo CD' : 'Flux'} deploys it`,
+          : `Tests, synthesizes and checks ${deploy.deployDir}/ of ${repo.url}; ${model.gitops.tool} deploys it`,
       },
     });
     const cascYaml = Lazy.any({ produce: () => renderCasc(this.casc) });

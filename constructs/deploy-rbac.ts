@@ -11,7 +11,10 @@
  * applied once by a cluster admin (docs/jenkins.md).
  */
 
+import { CLUSTER_SCOPED_KINDS as BUILTIN_CLUSTER_SCOPED_KINDS, groupOf } from '../lib/api-scope';
 import { APPLYSET_TYPE } from './applyset';
+
+export { groupOf };
 
 /** What the deploy identity needs to know about one synthesized object. */
 export interface ManagedObject {
@@ -33,24 +36,8 @@ export interface PolicyRule {
   readonly nonResourceURLs?: readonly string[];
 }
 
-/** Kinds that live outside namespaces (the subset a cdk8s app plausibly emits). */
-export const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'PersistentVolume',
-  'StorageClass',
-  'PriorityClass',
-  'IngressClass',
-  'RuntimeClass',
-  'CustomResourceDefinition',
-  'APIService',
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
-  'CSIDriver',
-  // Ours: the ApplySet parent type (constructs/applyset.ts).
-  APPLYSET_TYPE.kind,
-]);
+/** Kinds that live outside namespaces: Kubernetes' own (lib/api-scope.ts) and our ApplySet parent type. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([...BUILTIN_CLUSTER_SCOPED_KINDS, APPLYSET_TYPE.kind]);
 
 /**
  * Never pruned: deleting a Namespace deletes everything in it, volumes included. Removing one from
@@ -73,12 +60,6 @@ export function resourceOf(kind: string): string {
   if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
   if (/(s|x|z|ch|sh)$/.test(lower)) return `${lower}es`;
   return `${lower}s`;
-}
-
-/** API group of an apiVersion: `apps/v1` → `apps`, `v1` → `` (core). */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
 export function isClusterScoped(o: Pick<ManagedObject, 'kind'>): boolean {

@@ -24,6 +24,7 @@ export interface EnvironmentModel {
   readonly kubeStateMetrics: KubeStateMetricsModel;
   readonly nodeExporter: Workload;
   readonly jenkins: JenkinsModel;
+  readonly gitops: GitOpsModel;
   /** Every object the charts create (kind, namespace, name) with the field that chose the name. */
   readonly objects: readonly Claim[];
   /** Every port each pod listens on, declared or loopback-only. */
@@ -70,6 +71,18 @@ export interface ServiceModel {
   readonly usesEvents: boolean;
   /** Whether it verifies tokens itself (gets AUTH_JWKS_URL and may fetch the auth service's public keys). */
   readonly verifiesTokens: boolean;
+  /** The services it calls (`calls:`), in configuration order, resolved to their Services. */
+  readonly calls: readonly ServiceCall[];
+}
+
+/** A REST call to another service of the environment. */
+export interface ServiceCall {
+  /** The callee's name (its `services[].name`). */
+  readonly service: string;
+  /** The caller's environment variable holding the callee's URL, `<NAME>_URL`. */
+  readonly env: string;
+  /** The callee's `url`. */
+  readonly url: string;
 }
 
 /** One route of the gateway: `/<prefix>/…` to a Service. */
@@ -189,4 +202,26 @@ export interface JenkinsModel extends WithConfigMap {
   /** The ApplySet parent of this environment (`<partOf>-<jenkins.deploy.environment>`), also the field manager. */
   readonly applySetParent: string;
   readonly scrapeTarget?: ScrapeTarget;
+}
+
+/** The GitOps tool that applies the output folder from Git (model/gitops.ts). */
+export interface GitOpsModel {
+  /** `none`: Jenkins deploys; `argocd` / `flux`: that tool applies the output folder from the repository. */
+  readonly mode: Config['gitops']['mode'];
+  /** The tool's name for people (`Argo CD`, `Flux`); undefined without a mode. */
+  readonly tool?: 'Argo CD' | 'Flux';
+  /** Whether the GitOps objects are written (`<output>/<dir>/`): a mode and `repository.url`. */
+  readonly generated: boolean;
+  /** The tool's namespace, where its objects live: `gitops.namespace` or the tool's default. */
+  readonly namespace: string;
+  /** `gitops.name`, default `<partOf>-<jenkins.deploy.environment>`. */
+  readonly name: string;
+  /** The folder of the repository the tool applies: `repository.path` or the environment's output folder. */
+  readonly repositoryPath: string;
+  /** The folder inside the output folder holding the GitOps objects. */
+  readonly dir: string;
+  /** Argo CD mode: the AppProject and the Application that uses it. */
+  readonly argocd?: { readonly project: string; readonly application: string };
+  /** Flux mode: the GitRepository and the Kustomization that reads it. */
+  readonly flux?: { readonly repository: string; readonly kustomization: string };
 }

@@ -1,11 +1,13 @@
 import type { Config } from '../config/schema';
 import { AUTH_TOKEN_PATH } from '../config/gateway-paths';
 import { verifiesTokens } from '../config/schema/consistency';
+import { calleeEnvName } from '../config/schema/microservices';
 import { JWKS_PATH } from '../services/auth/src/paths';
 import { Identity, imageVersion, selectorLabels } from '../lib/labels';
 import { objectClaims, podPorts } from './claims';
 import { datastoreName } from './datastore-name';
 import { eventServices } from './events';
+import { gitopsModel } from './gitops';
 import { jenkinsDeploys } from './jenkins-deploys';
 import type { Components, EnvironmentModel, Workload } from './environment';
 import { namespaceSpecs } from './namespaces';
@@ -50,6 +52,10 @@ export function resolve(config: Config): EnvironmentModel {
     };
   });
 
+  // Each call resolved to its callee's Service (the schema guarantees the callee exists).
+  const urlOf = new Map(services.map((s) => [s.name, s.url]));
+  const servicesWithCalls = services.map((s) => ({ ...s, calls: s.config.calls.map((callee) => ({ service: callee, env: calleeEnvName(callee), url: urlOf.get(callee)! })) }));
+
   const auth = workload(config.auth.enabled, 'auth.name', ns.apps, config.auth.name, { name: 'auth', instance: config.auth.name, component: 'auth', version: imageVersion(config.auth.image) });
   const gateway = workload(true, 'gateway.name', ns.apps, gw.name, { name: 'nginx', instance: gw.name, component: 'api-gateway', version: imageVersion(gw.image) });
 
@@ -69,7 +75,7 @@ export function resolve(config: Config): EnvironmentModel {
   const components: Components = {
     config,
     namespaces: namespaceSpecs(config),
-    services,
+    services: servicesWithCalls,
     gateway: {
       ...gateway,
       nginxConfig: `${gw.name}-nginx`,
@@ -127,6 +133,7 @@ export function resolve(config: Config): EnvironmentModel {
       applySetParent: `${partOf}-${j.deploy.environment}`,
       scrapeTarget: j.enabled ? { service: j.name, namespace: ns.ci, port: j.port, address: `${jenkins.host}:${j.port}`, path: `${j.metricsPath}/` } : undefined,
     },
+    gitops: gitopsModel(config),
   };
   return deepFreeze({ ...components, objects: objectClaims(components), podPorts: podPorts(components), userSecrets: userCreatedSecrets(components) }, config);
 }

@@ -1,15 +1,8 @@
-import { eventBusDeployed, eventServices } from '../model/events';
-import type { Config } from '../config/schema';
-import { repositoryPath } from '../charts/gitops';
-import { AUTH_TOKEN_PATH } from '../config/schema/auth';
-import { TOOL_NAMESPACE } from '../config/schema/gitops';
-import { calleeEnvName } from '../config/schema/microservices';
-
-import { datastoreName } from '../model/datastore-name';
+import type { EnvironmentModel } from '../model/environment';
 
 /**
- * The architecture picture of an environment, drawn from its configuration: the same declarations
- * the charts read (routes, tokens, calls, events, datastores), so the picture cannot drift from the
+ * The architecture picture of an environment, drawn from its resolved model: the same names,
+ * routes, calls, events and datastores the charts render, so the picture cannot drift from the
  * manifests. Mermaid, so GitHub and most editors render it.
  */
 
@@ -18,69 +11,71 @@ const id = (kind: string, name: string) => `${kind}_${name.replace(/[^A-Za-z0-9]
 /** Text in a label, quoted so Mermaid takes `/`, `.` and `>` literally. */
 const label = (text: string) => `"${text.replace(/"/g, '#quot;')}"`;
 
-export function architectureMermaid(config: Config): string {
-  const ns = config.namespaces;
+export function architectureMermaid(model: EnvironmentModel): string {
+  const config = model.config;
   const lines: string[] = ['flowchart LR'];
   const edge = (from: string, to: string, text?: string, dotted = false) =>
     lines.push(`  ${from} ${dotted ? '-.->' : '-->'}${text ? `|${label(text)}|` : ''} ${to}`);
-  const gw = id('gw', config.gateway.name);
-  const bus = id('bus', config.events.name);
-  const auth = id('auth', config.auth.name);
+  const gw = id('gw', model.gateway.name);
+  const bus = id('bus', model.events.name);
+  const auth = id('auth', model.auth.name);
 
   lines.push(`  client((client))`);
-  lines.push(`  subgraph apps[${label(`namespace ${ns.apps}: Pod Security restricted, default-deny`)}]`);
-  lines.push(`    ${gw}[${label(`API gateway ${config.gateway.name}: nginx + exporter`)}]`);
-  if (config.auth.enabled) lines.push(`    ${auth}[${label(`auth service ${config.auth.name}`)}]`);
-  for (const s of config.services) {
+  lines.push(`  subgraph apps[${label(`namespace ${model.gateway.namespace}: Pod Security restricted, default-deny`)}]`);
+  lines.push(`    ${gw}[${label(`API gateway ${model.gateway.name}: nginx + exporter`)}]`);
+  if (model.auth.enabled) lines.push(`    ${auth}[${label(`auth service ${model.auth.name}`)}]`);
+  for (const { name, config: s, datastore } of model.services) {
     const scaling = s.autoscaling ? `HPA ${s.autoscaling.minReplicas}..${s.autoscaling.maxReplicas}` : `${s.replicas} replica${s.replicas === 1 ? '' : 's'}`;
-    lines.push(`    ${id('svc', s.name)}[${label(`${s.name}: ${scaling}`)}]`);
-    if (s.datastore.enabled) lines.push(`    ${id('db', s.name)}[(${label(datastoreName(s.name))})]`);
+    lines.push(`    ${id('svc', name)}[${label(`${name}: ${scaling}`)}]`);
+    if (s.datastore.enabled) lines.push(`    ${id('db', name)}[(${label(datastore.name)})]`);
   }
-  if (eventBusDeployed(config)) lines.push(`    ${bus}{{${label(`event bus ${config.events.name}: NATS JetStream, ${config.events.replicas} server${config.events.replicas === 1 ? '' : 's'}`)}}}`);
+  if (model.events.deployed) lines.push(`    ${bus}{{${label(`event bus ${model.events.name}: NATS JetStream, ${config.events.replicas} server${config.events.replicas === 1 ? '' : 's'}`)}}}`);
   lines.push('  end');
 
   edge('client', gw, config.gateway.ingress.enabled ? 'Ingress / Service' : `Service (${config.gateway.service.type})`);
-  for (const s of config.services) {
-    const route = `/${s.name}/`;
-    edge(gw, id('svc', s.name), s.auth.required ? `${route} token, scope ${s.auth.scope ?? 'any'}` : route);
-    if (s.datastore.enabled) edge(id('svc', s.name), id('db', s.name), 'its own data');
-    for (const callee of s.calls) edge(id('svc', s.name), id('svc', callee), `REST ${calleeEnvName(callee)}`);
+  for (const s of model.services) {
+    // The gateway's route to this service's Service (one per service).
+    for (const r of model.gateway.routes.filter((x) => x.host === s.host)) {
+      const route = `/${r.prefix}/`;
+      edge(gw, id('svc', s.name), r.auth ? `${route} token, scope ${r.auth.scope ?? 'any'}` : route);
+    }
+    if (s.config.datastore.enabled) edge(id('svc', s.name), id('db', s.name), 'its own data');
+    for (const call of s.calls) edge(id('svc', s.name), id('svc', call.service), `REST ${call.env}`);
   }
-  if (config.auth.enabled) {
-    edge('client', gw, `POST ${AUTH_TOKEN_PATH}`);
+  if (model.gateway.auth) {
+    edge('client', gw, `POST ${model.gateway.auth.tokenPath}`);
     edge(gw, auth, 'auth_request, token', true);
   }
-  for (const s of eventServices(config)) {
+  for (const s of model.events.clients) {
     for (const subject of s.events.publishes) edge(id('svc', s.name), bus, `publishes ${subject}`);
     for (const c of s.events.consumes) edge(bus, id('svc', s.name), `${c.subject} (durable ${c.durable})`);
   }
 
-  if (config.monitoring.enabled) {
-    lines.push(`  subgraph mon[${label(`namespace ${ns.monitoring}`)}]`);
+  if (model.prometheus.enabled) {
+    lines.push(`  subgraph mon[${label(`namespace ${model.prometheus.namespace}`)}]`);
     lines.push(`    prom[Prometheus] --> am[Alertmanager]`);
     lines.push(`    ksm[kube-state-metrics] -.-> prom`);
     lines.push(`    graf[Grafana] --> prom`);
     lines.push('  end');
-    lines.push(`  nodeexp[${label(`node-exporter, namespace ${ns.nodeMonitoring}`)}] -.-> prom`);
+    lines.push(`  nodeexp[${label(`node-exporter, namespace ${model.nodeExporter.namespace}`)}] -.-> prom`);
     lines.push(`  prom -.->|scrape| apps`);
   }
-  const gitops = config.gitops.mode === 'none' ? undefined : config.gitops.mode === 'argocd' ? 'Argo CD' : 'Flux';
-  if (config.jenkins.enabled) {
-    lines.push(`  subgraph ci[${label(`namespace ${ns.ci}`)}]`);
-    lines.push(`    jenkins[${label(`Jenkins: ${gitops ? 'tests and checks' : 'deploys'} ${config.jenkins.deploy.environment}`)}]`);
+  const g = model.gitops;
+  if (model.jenkins.enabled) {
+    lines.push(`  subgraph ci[${label(`namespace ${model.jenkins.namespace}`)}]`);
+    lines.push(`    jenkins[${label(`Jenkins: ${model.jenkins.deploys ? 'deploys' : 'tests and checks'} ${config.jenkins.deploy.environment}`)}]`);
     lines.push('  end');
-    if (!gitops) lines.push(`  jenkins -->|${label('kubectl apply --server-side')}| apps`);
-    if (config.monitoring.enabled) lines.push(`  prom -.->|scrape| jenkins`);
+    if (model.jenkins.deploys) lines.push(`  jenkins -->|${label('kubectl apply --server-side')}| apps`);
+    if (model.prometheus.enabled) lines.push(`  prom -.->|scrape| jenkins`);
   }
-  if (gitops) {
-    const where = config.gitops.namespace ?? TOOL_NAMESPACE[config.gitops.mode as 'argocd' | 'flux'];
-    lines.push(`  gitops[${label(`${gitops} in ${where}: pulls ${repositoryPath(config)}/ from Git`)}]`);
+  if (g.tool) {
+    lines.push(`  gitops[${label(`${g.tool} in ${g.namespace}: pulls ${g.repositoryPath}/ from Git`)}]`);
     lines.push(`  gitops -->|${label('server-side apply, prune')}| apps`);
   }
   return lines.join('\n');
 }
 
-export function architectureMarkdown(config: Config, env: string, command: string): string {
+export function architectureMarkdown(model: EnvironmentModel, env: string, command: string): string {
   return [
     `# Architecture of the \`${env}\` environment`,
     '',
@@ -89,7 +84,7 @@ export function architectureMarkdown(config: Config, env: string, command: strin
     'scrapes. Routes marked "token" go through the auth service first.',
     '',
     '```mermaid',
-    architectureMermaid(config),
+    architectureMermaid(model),
     '```',
     '',
   ].join('\n');
@@ -108,10 +103,10 @@ const README_START = '<!-- architecture:start (written by `npm run architecture`
 const README_END = '<!-- architecture:end -->';
 
 /** The README with the default environment's picture between its markers. */
-export function readmeWithArchitecture(readme: string, config: Config): string {
+export function readmeWithArchitecture(readme: string, model: EnvironmentModel): string {
   const start = readme.indexOf(README_START);
   const end = readme.indexOf(README_END);
   if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} section`);
-  const block = ['```mermaid', architectureMermaid(config), '```'].join('\n');
+  const block = ['```mermaid', architectureMermaid(model), '```'].join('\n');
   return `${readme.slice(0, start + README_START.length)}\n${block}\n${readme.slice(end)}`;
 }

@@ -12,13 +12,13 @@ if (!env || argv.some((a, i) => a !== '--env' && i !== at + 1)) {
   console.error('usage: npm run architecture [-- --env NAME]');
   process.exit(2);
 }
-const config = loadConfig({ env }).config;
+const model = loadConfig({ env }).model;
 const file = path.join(__dirname, '..', architectureFile(env));
-writeFileSync(file, architectureMarkdown(config, env, architectureCommand(env)));
+writeFileSync(file, architectureMarkdown(model, env, architectureCommand(env)));
 console.log(`wrote ${path.relative(process.cwd(), file)}`);
 if (env === 'default') {
   // The README shows the default environment's picture too.
   const readme = path.join(__dirname, '..', 'README.md');
-  writeFileSync(readme, readmeWithArchitecture(readFileSync(readme, 'utf8'), config));
+  writeFileSync(readme, readmeWithArchitecture(readFileSync(readme, 'utf8'), model));
   console.log('wrote README.md (architecture section)');
 }

@@ -6,7 +6,7 @@ import { KubeStateMetricsChart } from '../charts/kube-state-metrics';
 import { GatewayChart } from '../charts/gateway';
 import { GrafanaChart } from '../charts/grafana';
 import { ApplySetChart, APPLYSET_CHART_ID, DEPLOY_CHART_ID, DeployChart } from '../charts/deploy';
-import { GitOpsChart, gitopsAnnotations, GITOPS_DIR } from '../charts/gitops';
+import { GitOpsChart, gitopsAnnotations } from '../charts/gitops';
 import { JenkinsChart } from '../charts/jenkins';
 import { MicroservicesChart } from '../charts/microservices';
 import { NamespacesChart } from '../charts/namespaces';
@@ -14,8 +14,9 @@ import { NodeExporterChart } from '../charts/node-exporter';
 import { PrometheusChart } from '../charts/prometheus';
 import type { Config } from '../config/schema';
 import { ManagedObject, managedObjectOf } from '../constructs/deploy-rbac';
-import { gitopsScope, ScopedObject } from '../constructs/gitops-scope';
+import { gitopsScope, ScopedObject } from '../model/gitops-scope';
 import * as path from 'path';
+import type { EnvironmentModel } from '../model/environment';
 import { resolve } from '../model/resolve';
 import { ManifestApp } from './manifest-app';
 
@@ -28,6 +29,7 @@ export function buildApp(config: Config, outdir: string): App {
   const model = resolve(config);
   // ManifestApp: cdk8s's App with a faster, byte-identical YAML writer (synth/manifest-app.ts).
   const app = new ManifestApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART, outputFileExtension: '.k8s.yaml' });
+  MODELS.set(app, model);
   const namespaces = new NamespacesChart(app, 'namespaces', { model });
   const after = (chart: Chart, ...deps: Chart[]): Chart => {
     chart.addDependency(namespaces, ...deps);
@@ -50,15 +52,15 @@ export function buildApp(config: Config, outdir: string): App {
     after(new JenkinsChart(app, 'jenkins', { model }), ...before);
   }
   // Sync waves (Argo CD) and never-pruned Namespaces (both tools) for the chosen GitOps tool.
-  if (config.gitops.mode !== 'none') {
+  if (model.gitops.mode !== 'none') {
     for (const o of apiObjects(app.charts)) {
-      for (const [key, value] of Object.entries(gitopsAnnotations(config, o.kind))) o.metadata.addAnnotation(key, value);
+      for (const [key, value] of Object.entries(gitopsAnnotations(model, o.kind))) o.metadata.addAnnotation(key, value);
     }
   }
   // Last, outside the ApplySet (scripts/deploy.sh): the parent's type and the deploy identity, whose
   // rights cover every chart above (add new charts before it), then the parent alone in its file.
   // Under a GitOps mode the GitOps tool deploys: no ApplySet and no deploy identity (docs/gitops.md).
-  if (config.gitops.mode === 'none') {
+  if (model.jenkins.deploys) {
     const members = [...app.charts];
     const deploy = after(new DeployChart(app, DEPLOY_CHART_ID, { model, members: managedObjects(members) }), ...members.filter((c) => c !== namespaces));
     after(new ApplySetChart(app, APPLYSET_CHART_ID, { model }), deploy);
@@ -66,20 +68,26 @@ export function buildApp(config: Config, outdir: string): App {
   return app;
 }
 
-/** Whether this configuration has GitOps objects: a mode and a repository to read from. */
-export function hasGitOps(config: Config): boolean {
-  return config.gitops.mode !== 'none' && config.repository.url !== undefined;
+/** The model each app of buildApp was built from, so the GitOps app reads the same one. */
+const MODELS = new WeakMap<App, EnvironmentModel>();
+
+/** The model `app` (made by buildApp) was built from. */
+export function modelOf(app: App): EnvironmentModel {
+  const model = MODELS.get(app);
+  if (!model) throw new Error('modelOf: the app was not made by buildApp');
+  return model;
 }
 
 /**
  * The GitOps objects, as their own app writing to `<outdir>/gitops/`: not among the files
  * `kubectl apply -f <outdir>` or the tool itself reads (charts/gitops.ts). Derived from `app`,
- * the environment built by buildApp. Undefined when the configuration has none.
+ * the environment built by buildApp, and its model. Undefined when the configuration has none.
  */
-export function buildGitOpsApp(config: Config, outdir: string, app: App): App | undefined {
-  if (!hasGitOps(config)) return undefined;
-  const gitops = new ManifestApp({ outdir: path.join(outdir, GITOPS_DIR), yamlOutputType: YamlOutputType.FILE_PER_CHART, outputFileExtension: '.k8s.yaml' });
-  new GitOpsChart(gitops, config.gitops.mode, { config, scope: gitopsScope(scopedObjects(app.charts)) });
+export function buildGitOpsApp(outdir: string, app: App): App | undefined {
+  const model = modelOf(app);
+  if (!model.gitops.generated) return undefined;
+  const gitops = new ManifestApp({ outdir: path.join(outdir, model.gitops.dir), yamlOutputType: YamlOutputType.FILE_PER_CHART, outputFileExtension: '.k8s.yaml' });
+  new GitOpsChart(gitops, model.gitops.mode, { model, scope: gitopsScope(scopedObjects(app.charts)) });
   return gitops;
 }
 

@@ -91,7 +91,7 @@ export function run(env: RunEnv, log: (msg: string) => void = toStderr, error: (
     return { exitCode: 3, files: [] };
   }
   app.synth();
-  const gitops = buildGitOpsApp(loaded.config, outdir, app);
+  const gitops = buildGitOpsApp(outdir, app);
   gitops?.synth();
   // The one thing a default install lacks to be complete: say it once, on stderr.
   const note = loaded.config.repository.url === undefined ? [NO_REPOSITORY_NOTE] : [];
@@ -104,7 +104,7 @@ export function run(env: RunEnv, log: (msg: string) => void = toStderr, error: (
   }
   const files = publish(outdir, target);
   const gitopsFiles = publishOptional(path.join(outdir, GITOPS_DIR), path.join(target, GITOPS_DIR));
-  log(`Synthesized ${loaded.source} into ${target}/ (${files.length} files${gitopsFiles.length ? `, and ${gitopsFiles.length} in ${target}/${GITOPS_DIR}/ for ${loaded.config.gitops.mode === 'argocd' ? 'Argo CD' : 'Flux'}` : ''})`);
+  log(`Synthesized ${loaded.source} into ${target}/ (${files.length} files${gitopsFiles.length ? `, and ${gitopsFiles.length} in ${target}/${GITOPS_DIR}/ for ${loaded.model.gitops.tool}` : ''})`);
   note.forEach((n) => log(n));
   return { exitCode: 0, files: [...files, ...gitopsFiles] };
 }

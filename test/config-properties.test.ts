@@ -11,7 +11,6 @@ import { duplicateObjects } from '../synth/unique-objects';
 import { formatFinding } from '../validate/findings';
 import { defaultOptions, validateDirectory } from '../validate/index';
 import { checkPrograms, eventClients, formatResult, ProgramResult } from '../validate/programs';
-import { USER_CREATED } from '../validate/user-created';
 import { registryMismatches } from './support/claims-check';
 import { validConfig } from './support/config-arbitrary';
 import { configFrom, K8sObject, readManifestDir } from './support/manifests';
@@ -36,7 +35,7 @@ function synthAndValidate(config: Config): { objects: K8sObject[]; findings: str
   try {
     const app = buildApp(config, dir);
     app.synth();
-    buildGitOpsApp(config, dir, app)?.synth();
+    buildGitOpsApp(dir, app)?.synth();
     const report = validateDirectory(dir, {
       ...defaultOptions(),
       userCreated: resolve(config).userSecrets,
@@ -90,11 +89,6 @@ describe('generated valid configurations', () => {
     // The sample exercised every program that is installed (else it checks less than it says).
     expect(PROGRAMS.filter((p) => !ran.has(p) && ![...skips].some((s) => s.includes(` ${p}: `)))).toEqual([]);
   }, 900_000);
-
-  test("the validator's built-in list of user-created Secrets is the default environment's", () => {
-    const key = (o: { kind: string; namespace: string; name: string }) => `${o.kind}/${o.namespace}/${o.name}`;
-    expect(USER_CREATED.map(key).sort()).toEqual(resolve(configFrom()).userSecrets.map(key).sort());
-  });
 
   test('the two valid values once refused are accepted and give valid manifests: 1.5Gi and a dotted StorageClass', () => {
     const config = configFrom({

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { fluxIgnoreRules, GITOPS_DIR } from '../charts/gitops';
 import { loadConfig } from '../model/load';
 import type { Config, ConfigInput } from '../config/schema';
-import { gitopsScope } from '../constructs/gitops-scope';
+import { gitopsScope } from '../model/gitops-scope';
 import { buildApp, buildGitOpsApp } from '../synth/build-app';
 import { publish, publishOptional } from '../synth/publish';
 import { NO_REPOSITORY_NOTE, run } from '../synth/run';
@@ -27,7 +27,7 @@ function synthWithGitOps(config: Config): { env: K8sObject[]; gitops: K8sObject[
   try {
     const app = buildApp(config, dir);
     app.synth();
-    buildGitOpsApp(config, dir, app)?.synth();
+    buildGitOpsApp(dir, app)?.synth();
     const gitopsDir = path.join(dir, GITOPS_DIR);
     const gitops = existsSync(gitopsDir) ? [...readManifestDir(gitopsDir).values()].flat() : [];
     return {
@@ -207,6 +207,42 @@ describe('Flux', () => {
   });
 });
 
+describe('model.gitops: the facts the chart and the picture read', () => {
+  /** What the synthesized gitops/ objects say, read from the YAML alone. */
+  const fromYaml = (objects: readonly K8sObject[]) => {
+    const byKind = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name);
+    const path = objects.find((o) => o.kind === 'Application')?.spec.source.path ?? objects.find((o) => o.kind === 'Kustomization')?.spec.path.replace(/^\.\//, '');
+    return { namespaces: [...new Set(objects.map((o) => o.metadata.namespace))], byKind, path };
+  };
+
+  test.each([
+    ['the prod example', prod, { tool: 'Argo CD', namespace: 'argocd', name: 'container-infra-prod', path: 'dist-prod' }],
+    ['Flux with defaults', flux(), { tool: 'Flux', namespace: 'flux-system', name: 'container-infra-staging', path: 'dist-staging' }],
+    ['Flux, everything named', flux({ gitops: { mode: 'flux', namespace: 'gitops', name: 'shop' }, repository: { url: REPO, path: 'envs/shop' } }), { tool: 'Flux', namespace: 'gitops', name: 'shop', path: 'envs/shop' }],
+    ['Argo CD, named', flux({ gitops: { mode: 'argocd', name: 'shop' } }), { tool: 'Argo CD', namespace: 'argocd', name: 'shop', path: 'dist-staging' }],
+  ])('%s: namespace, names and repository path as documented, and as synthesized', (_name, config, want) => {
+    const model = resolve(config).gitops;
+    expect({ tool: model.tool, namespace: model.namespace, name: model.name, path: model.repositoryPath }).toEqual(want);
+    expect(model.generated).toBe(true);
+    const yaml = fromYaml(synthWithGitOps(config).gitops);
+    expect(yaml.namespaces).toEqual([model.namespace]);
+    expect(yaml.path).toBe(model.repositoryPath);
+    if (model.argocd) {
+      expect(model.flux).toBeUndefined();
+      expect({ project: yaml.byKind('AppProject'), application: yaml.byKind('Application') }).toEqual({ project: [model.argocd.project], application: [model.argocd.application] });
+    } else {
+      expect(model.flux).toBeDefined();
+      expect({ repository: yaml.byKind('GitRepository'), kustomization: yaml.byKind('Kustomization') }).toEqual({ repository: [model.flux!.repository], kustomization: [model.flux!.kustomization] });
+    }
+  });
+
+  test('no objects without a mode, or without a repository to read from', () => {
+    expect(resolve(configFrom()).gitops).toMatchObject({ mode: 'none', generated: false });
+    expect(resolve(configFrom()).gitops.argocd ?? resolve(configFrom()).gitops.flux ?? resolve(configFrom()).gitops.tool).toBeUndefined();
+    expect(resolve(flux({ gitops: { mode: 'none' } })).gitops.generated).toBe(false);
+  });
+});
+
 describe('Jenkins under a GitOps mode', () => {
   const ci = prod.namespaces.ci;
   const casc = parse(find(prodOut.env, 'ConfigMap', `${prod.jenkins.name}-config`, ci).data['jenkins.yaml']);
@@ -310,7 +346,7 @@ describe('publishing and validation of gitops/', () => {
     try {
       const app = buildApp(prod, dir);
       app.synth();
-      buildGitOpsApp(prod, dir, app)!.synth();
+      buildGitOpsApp(dir, app)!.synth();
       expect(loadManifestDir(dir).manifests.some((m) => m.object.kind === 'Application')).toBe(false);
       const clean = validateDirectory(dir, { requireDefinitions: true, userCreated: [] });
       expect(clean.gitopsObjects).toBe(2);

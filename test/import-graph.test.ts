@@ -4,12 +4,12 @@ import { ROOT } from './support/project-copy';
 /**
  * The layers import one way: lib (neutral Kubernetes rules) → config → model → constructs /
  * monitoring → charts → synth / report. The validator judges any manifests: it may read lib,
- * config, model (for --env/--config) and the pure helpers of constructs (GitOps scope, RBAC
- * groups), never charts, synth or reports, and nothing below it reads it. Entry points (main.ts, scripts, bench, test) may import anything. No file imports
+ * config and model (for --env/--config, the GitOps scope), never constructs, charts, synth or
+ * reports, and nothing below it reads it. Entry points (main.ts, scripts, bench, test) may import anything. No file imports
  * itself through others (type-only imports count: they still tie the files together).
  */
 const RANK: Record<string, number> = { imports: 0, lib: 0, services: 0, config: 1, model: 2, constructs: 3, monitoring: 3, charts: 4, synth: 5, report: 6 };
-const VALIDATE_MAY_READ = new Set(['lib', 'config', 'model', 'constructs', 'validate']);
+const VALIDATE_MAY_READ = new Set(['lib', 'config', 'model', 'validate']);
 const ENTRY = new Set(['main.ts', 'scripts', 'bench', 'test']);
 
 const layerOf = (file: string) => file.split('/')[0];
@@ -21,7 +21,7 @@ function backwards(edges: readonly ImportEdge[]): string[] {
     const to = layerOf(e.to);
     if (ENTRY.has(from) || from === to) continue;
     if (from === 'validate') {
-      if (!VALIDATE_MAY_READ.has(to)) out.push(`${e.from} → ${e.to} (the validator reads only lib/, config/, model/ and constructs/)`);
+      if (!VALIDATE_MAY_READ.has(to)) out.push(`${e.from} → ${e.to} (the validator reads only lib/, config/ and model/)`);
     } else if (to === 'validate' || ENTRY.has(to)) {
       out.push(`${e.from} → ${e.to} (nothing below the entry points imports ${to})`);
     } else if (!(from in RANK) || !(to in RANK)) {
@@ -55,8 +55,9 @@ describe('import graph', () => {
       { from: 'monitoring/dashboards/nodes.ts', to: 'charts/namespaces.ts', typeOnly: true },
       { from: 'model/resolve.ts', to: 'constructs/labels.ts', typeOnly: false },
       { from: 'validate/index.ts', to: 'charts/gateway.ts', typeOnly: false },
+      { from: 'validate/gitops.ts', to: 'constructs/deploy-rbac.ts', typeOnly: true },
     ];
-    expect(backwards(planted)).toHaveLength(4);
+    expect(backwards(planted)).toHaveLength(5);
     expect(importCycles([{ from: 'a.ts', to: 'b.ts', typeOnly: true }, { from: 'b.ts', to: 'c.ts', typeOnly: false }, { from: 'c.ts', to: 'a.ts', typeOnly: false }])).toEqual([['a.ts', 'b.ts', 'c.ts']]);
     expect(importCycles([{ from: 'a.ts', to: 'b.ts', typeOnly: false }])).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { DEFAULT_SERVICES } from '../config/schema/microservices';
+import { resolve } from '../model/resolve';
 import type { Finding } from '../validate/findings';
 import { defaultOptions, validateManifests } from '../validate/index';
 import type { Manifest } from '../validate/manifests';
@@ -106,6 +107,25 @@ describe('declared service-to-service calls', () => {
     expect(policy(objects, 'webtoon').ingress.some((r: any) => (r.from ?? []).some(selects('news')))).toBe(true);
     expect(policy(objects, 'payment').ingress.some((r: any) => (r.from ?? []).some(selects('webtoon')))).toBe(false);
     expect(networkFindings(manifests)).toEqual([]);
+  });
+
+  test('the model resolves each call to the callee: the env variable and URL the caller gets, a port its Service serves', () => {
+    const config = configFrom({ services: [{ name: 'news', calls: ['webtoon', 'payment'] }, { name: 'webtoon', port: 8080 }, { name: 'payment' }] });
+    const model = resolve(config);
+    const objects = objectsIn(manifestsOf(synthFiles(config)));
+    expect(model.services.map((s) => [s.name, s.calls.map((c) => c.service)])).toEqual([['news', ['webtoon', 'payment']], ['webtoon', []], ['payment', []]]);
+    expect(model.services[0].calls.map((c) => c.env)).toEqual(['WEBTOON_URL', 'PAYMENT_URL']);
+    for (const s of model.services) {
+      const env = new Map<string, string>((app(objects, s.name).env ?? []).map((e: any) => [e.name, e.value]));
+      for (const call of s.calls) {
+        expect(env.get(call.env)).toBe(call.url);
+        // The URL names the callee's Service in this output, on a port it serves.
+        const url = new URL(call.url);
+        const [service, namespace] = url.hostname.split('.');
+        expect({ service, namespace }).toEqual({ service: call.service, namespace: NS });
+        expect(find(objects, 'Service', service, namespace).spec.ports.map((p: any) => p.port)).toContain(Number(url.port));
+      }
+    }
   });
 
   test.each([

@@ -1,7 +1,7 @@
 import type { Finding } from './findings';
 import type { Manifest } from './manifests';
 import { refOf } from './manifests';
-import { CLUSTER_SCOPED_KINDS } from './namespaces';
+import { CLUSTER_SCOPED_KINDS } from '../lib/api-scope';
 
 /**
  * One object per API group, kind, namespace and name: a second definition silently replaces the
@@ -12,7 +12,7 @@ function identity(m: Manifest): string {
   const o = m.object;
   const slash = o.apiVersion.indexOf('/');
   const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
-  const ns = CLUSTER_SCOPED_KINDS.includes(o.kind) ? '' : (o.metadata.namespace ?? '');
+  const ns = CLUSTER_SCOPED_KINDS.has(o.kind) ? '' : (o.metadata.namespace ?? '');
   return [group, o.kind, ns, o.metadata.name].join('\u0000');
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { GITOPS_DIR, gitopsScope, GroupKind } from '../constructs/gitops-scope';
+import { GITOPS_DIR } from '../model/gitops';
+import { gitopsScope, GroupKind } from '../model/gitops-scope';
 import { checkWithCrds, DEFAULT_CRDS_DIR } from './crd-schema';
 import type { Finding } from './findings';
 import { loadManifestDir, Manifest, refOf } from './manifests';

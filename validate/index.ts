@@ -18,7 +18,7 @@ import { checkObjectNames } from './object-names';
 import { checkResources } from './resources';
 import { checkSecrets, SecretOptions } from './secrets';
 import { checkSystemNamespaces } from './system-namespaces';
-import { USER_CREATED, UserCreatedObject } from './user-created';
+import { defaultUserCreated, UserCreatedObject } from './user-created';
 
 /**
  * The whole validation: everything a cluster and the real tools would object to, over any set of
@@ -53,7 +53,7 @@ function timed<T>(name: string, run: () => T): T {
 }
 
 export function validateManifests(manifests: readonly Manifest[], options: ValidateOptions = {}): ValidationReport {
-  const userCreated = options.userCreated ?? USER_CREATED;
+  const userCreated = options.userCreated ?? defaultUserCreated();
   timings = {};
   const schema = timed('schema', () => checkSchemas(manifests, options));
   const findings = [

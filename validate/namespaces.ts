@@ -1,3 +1,4 @@
+import { CLUSTER_SCOPED_KINDS } from '../lib/api-scope';
 import type { Finding } from './findings';
 import type { Manifest } from './manifests';
 import { refOf } from './manifests';
@@ -8,11 +9,6 @@ import { customKindOf, customKinds } from './custom-resources';
  * manifests do not create has no Pod Security level of ours. Every namespaced object must live in
  * a Namespace of the set; cluster-scoped kinds must carry no namespace.
  */
-export const CLUSTER_SCOPED_KINDS = [
-  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'PriorityClass',
-  'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'RuntimeClass', 'CSIDriver', 'VolumeAttachment',
-];
-
 export function checkNamespaces(manifests: readonly Manifest[]): Finding[] {
   const namespaces = new Set(manifests.filter((m) => m.object.kind === 'Namespace').map((m) => m.object.metadata.name));
   const custom = customKinds(manifests);
@@ -20,7 +16,7 @@ export function checkNamespaces(manifests: readonly Manifest[]): Finding[] {
   for (const m of manifests) {
     const o = m.object;
     const ns = o.metadata.namespace;
-    if (CLUSTER_SCOPED_KINDS.includes(o.kind) || customKindOf(custom, o)?.scope === 'Cluster') {
+    if (CLUSTER_SCOPED_KINDS.has(o.kind) || customKindOf(custom, o)?.scope === 'Cluster') {
       if (ns !== undefined) out.push({ check: 'namespaces', file: m.file, object: refOf(o), path: 'metadata.namespace', message: `${o.kind} is cluster-scoped but sets a namespace`, fix: 'remove metadata.namespace' });
       continue;
     }

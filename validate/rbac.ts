@@ -1,7 +1,7 @@
 import type { Finding } from './findings';
 import type { Manifest } from './manifests';
 import { refOf } from './manifests';
-import { isUserCreated, USER_CREATED, UserCreatedObject } from './user-created';
+import { defaultUserCreated, isUserCreated, UserCreatedObject } from './user-created';
 
 /**
  * Least-privilege RBAC: no wildcards, no binding to the built-in superuser roles, no cluster-wide
@@ -16,7 +16,7 @@ function f(m: Manifest, path: string, message: string, fix: string): Finding {
   return { check: 'rbac', file: m.file, object: refOf(m.object), path, message, fix };
 }
 
-export function checkRbac(manifests: readonly Manifest[], userCreated: readonly UserCreatedObject[] = USER_CREATED): Finding[] {
+export function checkRbac(manifests: readonly Manifest[], userCreated: readonly UserCreatedObject[] = defaultUserCreated()): Finding[] {
   const out: Finding[] = [];
   const roles = manifests.filter((m) => m.object.kind === 'Role' || m.object.kind === 'ClusterRole');
   for (const m of roles) {

@@ -2,7 +2,7 @@ import type { Finding } from './findings';
 import type { LabelIndex } from './selector-index';
 import type { K8sObject, Manifest } from './manifests';
 import { refOf } from './manifests';
-import { isUserCreated, USER_CREATED, UserCreatedObject } from './user-created';
+import { defaultUserCreated, isUserCreated, UserCreatedObject } from './user-created';
 import { containersOf, declaredPorts, podsByLabels, podTemplates, PodTemplate, resolvePort } from './workloads';
 
 /**
@@ -52,7 +52,7 @@ class Index {
 
 export function checkReferences(manifests: readonly Manifest[], options: ReferenceOptions = {}): Finding[] {
   const idx = new Index(manifests);
-  const userCreated = options.userCreated ?? USER_CREATED;
+  const userCreated = options.userCreated ?? defaultUserCreated();
   return [
     ...checkServices(idx),
     ...idx.pods.flatMap((p) => checkPodReferences(idx, p, userCreated)),
@@ -152,7 +152,7 @@ function checkPodReferences(idx: Index, pod: PodTemplate, userCreated: readonly 
         r.path,
         `refers to ${r.kind} ${pod.namespace}/${r.name}, which is neither in the manifests nor on the list of user-created objects; the pod would never start`,
         r.kind === 'Secret'
-          ? `generate the ${r.kind}, or (for credentials the user creates) add it with a reason to validate/user-created.ts and document the \`kubectl create secret\` command`
+          ? `generate the ${r.kind}, or (for credentials the user creates) add it with a reason to model/user-secrets.ts and document the \`kubectl create secret\` command`
           : `generate the ${r.kind} in namespace ${pod.namespace}, or fix the name`,
       ),
     );

@@ -5,7 +5,7 @@ import { refOf } from './manifests';
 /**
  * No credentials in the output: a Secret with literal `data` or `stringData` puts its values in
  * every copy of the repository (base64 is an encoding, not encryption). Secrets are created by the
- * user (validate/user-created.ts lists them, the docs give the `kubectl create secret` line).
+ * user (model/user-secrets.ts lists them, the docs give the `kubectl create secret` line).
  * `allowLiteralSecrets` is for users who deliberately commit encrypted or dummy values.
  */
 export interface SecretOptions {
@@ -29,7 +29,7 @@ export function checkSecrets(manifests: readonly Manifest[], options: SecretOpti
         object: refOf(o),
         path: field,
         message: `holds literal values (${keys.join(', ')}) in ${field}: whoever can read the manifests can read them (base64 is not encryption), and the project promises no credentials in its output`,
-        fix: `do not generate the Secret: let the user create it (\`kubectl create secret generic ${o.metadata.name} -n ${ns} --from-literal=KEY=VALUE\`) and list it in validate/user-created.ts; if the values are deliberately encrypted or dummies, run with --allow-literal-secrets (option allowLiteralSecrets)`,
+        fix: `do not generate the Secret: let the user create it (\`kubectl create secret generic ${o.metadata.name} -n ${ns} --from-literal=KEY=VALUE\`) and list it in model/user-secrets.ts; if the values are deliberately encrypted or dummies, run with --allow-literal-secrets (option allowLiteralSecrets)`,
       });
     }
   }

@@ -1,20 +1,22 @@
 import type { UserCreatedObject } from '../lib/user-created';
+import { loadConfig } from '../model/load';
 
 export type { UserCreatedObject };
 
-// Objects the user creates in the cluster (lib/user-created.ts): credentials never belong in
-// generated manifests (the docs give the one `kubectl create secret …` command for each).
-// Namespaces and names are the configuration defaults; an environment that renames them passes
-// its own list (validateManifests options) or keeps the defaults for these Secrets.
-export const USER_CREATED: readonly UserCreatedObject[] = [
-  { kind: 'Secret', namespace: 'monitoring', name: 'grafana-admin', reason: 'Grafana admin login: a credential, never in dist/; created as docs/grafana.md shows' },
-  { kind: 'Secret', namespace: 'monitoring', name: 'alertmanager-receiver', reason: 'Slack/webhook URL of the alert receiver (a credential); created as docs/monitoring.md shows' },
-  { kind: 'Secret', namespace: 'container-infra', name: 'nats-credentials', reason: 'NATS passwords of the event bus (admin and one per service that uses events); created as docs/event-bus.md shows' },
-  { kind: 'Secret', namespace: 'container-infra', name: 'auth-clients', reason: 'client secrets of the auth service (credentials); created as the README shows' },
-  { kind: 'Secret', namespace: 'container-infra', name: 'auth-signing-keys', reason: 'token signing keys of the auth service (credentials); created as the README shows' },
-  { kind: 'Secret', namespace: 'ci', name: 'jenkins-admin', reason: 'Jenkins admin login: a credential, never in dist/; created as docs/jenkins.md shows' },
-];
+let defaults: readonly UserCreatedObject[] | undefined;
 
-export function isUserCreated(kind: string, namespace: string, name: string, list: readonly UserCreatedObject[] = USER_CREATED): UserCreatedObject | undefined {
+/**
+ * Objects the user creates in the cluster when no environment is named (lib/user-created.ts):
+ * credentials never belong in generated manifests (the docs give the one `kubectl create secret …`
+ * command for each). The default environment's, from its model (model/user-secrets.ts), resolved
+ * on first use; an environment that renames them passes its own list (`--env`/`--config`,
+ * validateManifests options).
+ */
+export function defaultUserCreated(): readonly UserCreatedObject[] {
+  defaults ??= loadConfig({}).model.userSecrets;
+  return defaults;
+}
+
+export function isUserCreated(kind: string, namespace: string, name: string, list: readonly UserCreatedObject[] = defaultUserCreated()): UserCreatedObject | undefined {
   return list.find((o) => o.kind === kind && o.namespace === namespace && o.name === name);
 }

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
-import { GITOPS_DIR, gitopsIdentity } from '../../charts/gitops';
+import { GITOPS_DIR } from '../../model/gitops';
+import { resolve } from '../../model/resolve';
 import { environmentFile } from '../../config/load';
 import { loadConfig, parseConfig } from '../../model/load';
 import type { Config } from '../../config/schema';
@@ -29,7 +30,7 @@ function synthesize(config: Config, name: string): string {
   const dir = path.join(work, name);
   const app = buildApp(config, dir);
   app.synth();
-  const gitops = buildGitOpsApp(config, dir, app);
+  const gitops = buildGitOpsApp(dir, app);
   if (!gitops) throw new Error(`${name}: the configuration has no GitOps objects`);
   gitops.synth();
   return dir;
@@ -64,7 +65,7 @@ beforeAll(() => {
   applyServerSide(crds);
   kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', 'crd/applications.argoproj.io', 'crd/appprojects.argoproj.io', 'crd/gitrepositories.source.toolkit.fluxcd.io', 'crd/kustomizations.kustomize.toolkit.fluxcd.io']);
   // The tools' own namespaces, as their installers create them.
-  for (const ns of [gitopsIdentity(prod).namespace, gitopsIdentity(prodFlux).namespace]) {
+  for (const ns of [resolve(prod).gitops.namespace, resolve(prodFlux).gitops.namespace]) {
     kubectlOk(['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', '-'], stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
   }
 });
@@ -89,7 +90,7 @@ describe('GitOps objects on a real API server', () => {
     const gitops = path.join(dir, GITOPS_DIR);
     applyServerSide(gitops);
     expectNoDiff(gitops);
-    const id = gitopsIdentity(config as Config);
+    const id = resolve(config as Config).gitops;
     for (const kind of kinds as string[]) {
       const got = kubectlOk(['get', '-n', id.namespace, kind.toLowerCase(), id.name, '-o', 'jsonpath={.metadata.name}']);
       expect(got.stdout).toBe(id.name);
@@ -103,7 +104,7 @@ describe('GitOps objects on a real API server', () => {
   });
 
   test('the API server refuses what the CRDs forbid (the check can fail)', () => {
-    const bad = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'bad', namespace: gitopsIdentity(prodFlux).namespace }, spec: { prune: true } };
+    const bad = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'bad', namespace: resolve(prodFlux).gitops.namespace }, spec: { prune: true } };
     const r = kubectlRun(['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '--dry-run=server', '-f', '-'], stringify(bad));
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/interval|sourceRef/);

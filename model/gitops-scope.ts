@@ -1,15 +1,13 @@
-import { groupOf, isClusterScoped } from './deploy-rbac';
+import { CLUSTER_SCOPED_KINDS, groupOf } from '../lib/api-scope';
+import { APPLYSET_TYPE } from './applyset-type';
 
 /**
  * What a GitOps tool may touch for this environment, derived from the objects we generate (never
  * listed by hand): the namespaces they live in, the kinds on either side of the namespace line,
  * and the fields a controller owns after the apply. The chart builds the Argo CD AppProject and
  * Application from it; the validator re-derives it from the published manifests to catch a stale
- * gitops/ folder.
+ * gitops/ folder. A pure function over objects (no configuration), so the validator may read it.
  */
-
-/** The folder inside an output folder that holds the GitOps objects (never applied with it). */
-export const GITOPS_DIR = 'gitops';
 
 /** The part of a Kubernetes object the derivation reads. */
 export interface ScopedObject {
@@ -59,7 +57,8 @@ export function gitopsScope(objects: readonly ScopedObject[]): GitOpsScope {
   const namespaced = new Map<string, GroupKind>();
   // Kinds the output defines itself: their scope is in their CustomResourceDefinition.
   const defined = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition' && o.spec?.scope === 'Cluster').map((o) => `${o.spec?.group}/${o.spec?.names?.kind}`));
-  const clusterScoped = (o: ScopedObject) => isClusterScoped(o) || defined.has(`${groupOf(o.apiVersion)}/${o.kind}`);
+  // Our ApplySet parent type too: its CRD sits in a file of its own, not always beside its objects.
+  const clusterScoped = (o: ScopedObject) => CLUSTER_SCOPED_KINDS.has(o.kind) || o.kind === APPLYSET_TYPE.kind || defined.has(`${groupOf(o.apiVersion)}/${o.kind}`);
   for (const o of objects) {
     const gk = { group: groupOf(o.apiVersion), kind: o.kind };
     const key = `${gk.group}/${gk.kind}`;
