@@ -213,7 +213,8 @@ describe('a live nats-server with the generated configuration', () => {
 
   itNats('a wrong password is refused', async () => {
     await expect(as('payment', 'not-the-password')).rejects.toThrow(/Authorization Violation/i);
-    await expect(as('nobody', secret.payment)).rejects.toThrow(/Authorization Violation/i);
+    // A user the model does not have (so no helper would connect as it): the server must refuse it too.
+    await expect(connectAs(server!.url, { user: 'nobody', inboxPrefix: '_INBOX_nobody' }, secret.payment)).rejects.toThrow(/Authorization Violation/i);
   });
 
   itNats('the monitoring endpoints carry the fields the exporter turns into alert metrics', async () => {
