@@ -3,13 +3,13 @@ import { ConnectionOptions, JetStreamManager, NatsConnection } from 'nats';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parseConfigFile } from '../model/load';
-import type { Config, ConfigInput } from '../config/schema';
+import type { Config } from '../config/schema';
 import { subjectMatches } from '../config/schema/events';
 import { NatsServerConfig, natsServerConfig, renderNatsConfig } from '../constructs/nats-config';
 import { durableApi } from '../model/nats';
 import { eventServices, natsSubject, streamOf } from '../model/events';
 import { configFrom } from './support/manifests';
-import { applyDefinitions, connectAs, documentedSecret, jetStreamOf, serverEnvFor, startBus, synthesizedBus, SynthesizedBus, userOf } from './support/nats-bus';
+import { applyDefinitions, connectAs, documentedSecret, jetStreamOf, manyServices, serverEnvFor, startBus, synthesizedBus, SynthesizedBus, userOf } from './support/nats-bus';
 import { itWithTool } from './support/tools';
 
 /**
@@ -30,24 +30,6 @@ const itNats = itWithTool('nats-server', 'scripts/install-tools.sh');
 jest.setTimeout(240_000);
 
 type Service = Config['services'][number];
-
-/** 24 services on their own streams; each consumes its neighbour's event, some also the first one's (svc-0 its own). */
-export function manyServices(n = 24): ConfigInput {
-  const names = Array.from({ length: n }, (_, i) => `svc-${i}`);
-  return {
-    services: names.map((name, i) => ({
-      name,
-      events: {
-        publishes: i % 5 === 4 ? [] : [`${name}.created`, ...(i % 3 === 0 ? [`${name}.deleted`] : [])],
-        consumes: [
-          ...((i + 1) % 5 === 4 ? [] : [{ subject: `${names[(i + 1) % n]}.created`, durable: `${name}-next` }]),
-          ...(i % 4 === 0 ? [{ subject: `${names[0]}.created`, durable: `${name}-first` }] : []),
-        ],
-      },
-    })),
-    events: { streams: names.map((name, i) => ({ name: `SVC_${i}`, subjects: [`${name}.>`], maxBytes: '8Mi' })) },
-  };
-}
 
 /** A subject stored by `stream` (wildcards made concrete). */
 function subjectIn(config: Config, stream: string): string {

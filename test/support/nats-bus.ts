@@ -1,5 +1,5 @@
 import { connect, ConnectionOptions, JetStreamClient, NatsConnection } from 'nats';
-import type { Config } from '../../config/schema';
+import type { Config, ConfigInput } from '../../config/schema';
 import type { EnvironmentModel } from '../../model/environment';
 import { NatsUser, natsUser } from '../../model/nats';
 import { resolve } from '../../model/resolve';
@@ -63,4 +63,22 @@ export async function connectAs(servers: string | readonly string[], client: Pic
 /** The JetStream client of `client`, on its API prefix. */
 export function jetStreamOf(nc: NatsConnection, client: Pick<NatsUser, 'jsApiPrefix'>): JetStreamClient {
   return nc.jetstream({ apiPrefix: client.jsApiPrefix });
+}
+
+/** 24 services on their own streams; each consumes its neighbour's event, some also the first one's (svc-0 its own). */
+export function manyServices(n = 24): ConfigInput {
+  const names = Array.from({ length: n }, (_, i) => `svc-${i}`);
+  return {
+    services: names.map((name, i) => ({
+      name,
+      events: {
+        publishes: i % 5 === 4 ? [] : [`${name}.created`, ...(i % 3 === 0 ? [`${name}.deleted`] : [])],
+        consumes: [
+          ...((i + 1) % 5 === 4 ? [] : [{ subject: `${names[(i + 1) % n]}.created`, durable: `${name}-next` }]),
+          ...(i % 4 === 0 ? [{ subject: `${names[0]}.created`, durable: `${name}-first` }] : []),
+        ],
+      },
+    })),
+    events: { streams: names.map((name, i) => ({ name: `SVC_${i}`, subjects: [`${name}.>`], maxBytes: '8Mi' })) },
+  };
 }
