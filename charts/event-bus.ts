@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import type { EnvironmentModel } from '../model/environment';
 import { ADMIN_USER } from '../config/schema/events';
+import { INBOX_PREFIX_ENV, JS_API_PREFIX_ENV, NatsUser, natsUser } from '../model/nats';
 import { definitionsHash, jetStreamFiles, STREAMS_SCRIPT } from '../constructs/jetstream-objects';
 import { Identity, recommendedLabels, selectorLabels } from '../lib/labels';
-import { INBOX_PREFIX_ENV, JS_API_PREFIX_ENV, LAME_DUCK_GRACE_SECONDS, LAME_DUCK_SECONDS, NATS_CONFIG_DIR, NATS_CONFIG_FILE, NATS_PID_DIR, NATS_STORE_DIR, natsClient, natsServerConfig, passwordEnv, renderNatsConfig } from '../constructs/nats-config';
-import { eventServices, natsSubject, streamOf } from '../model/events';
+import { LAME_DUCK_GRACE_SECONDS, LAME_DUCK_SECONDS, NATS_CONFIG_DIR, NATS_CONFIG_FILE, NATS_PID_DIR, NATS_STORE_DIR, natsServerConfig, renderNatsConfig } from '../constructs/nats-config';
 import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
@@ -23,8 +23,7 @@ function secretEnv(config: Config, name: string, key: string): k8s.EnvVar {
 }
 
 /** The environment a NATS client needs: where, who, the password from the Secret, and its own inbox prefix. */
-export function natsClientEnv(model: EnvironmentModel, user: string): k8s.EnvVar[] {
-  const client = natsClient(user);
+export function natsClientEnv(model: EnvironmentModel, client: NatsUser): k8s.EnvVar[] {
   return [
     { name: 'NATS_URL', value: model.events.clientUrl },
     { name: 'NATS_USER', value: client.user },
@@ -39,7 +38,7 @@ export function natsClientEnv(model: EnvironmentModel, user: string): k8s.EnvVar
  * 1 server, or a cluster routed over a headless Service), the prometheus-nats-exporter sidecar,
  * a Job that applies the declared streams and consumers, and NetworkPolicies that admit only the
  * services that declare events. Who may publish and consume what is in nats.conf, derived from the
- * same declarations (constructs/nats-config.ts).
+ * same declarations (model/nats.ts, rendered by constructs/nats-config.ts).
  */
 export class EventBusChart extends Chart {
   constructor(scope: Construct, id: string, props: { model: EnvironmentModel }) {
@@ -55,7 +54,7 @@ export class EventBusChart extends Chart {
     const configMapName = model.events.configMap;
     const sa = ownServiceAccount(this, e.name, labels);
 
-    const natsConf = renderNatsConfig(natsServerConfig(config, headlessName));
+    const natsConf = renderNatsConfig(natsServerConfig(model));
     new k8s.KubeConfigMap(this, 'config', { metadata: { name: configMapName, labels }, data: { [NATS_CONFIG_FILE]: natsConf } });
 
     singlePortService(this, 'service', { name: e.name, labels, selector, portName: PORT_NAMES.client, port: e.ports.client });
@@ -73,7 +72,7 @@ export class EventBusChart extends Chart {
       },
     });
 
-    const passwords = [ADMIN_USER, ...eventServices(config).map((s) => s.name)].map((user) => secretEnv(config, passwordEnv(user), user));
+    const passwords = model.events.users.map((u) => secretEnv(config, u.passwordEnv, u.secretKey));
     const claimLabels = recommendedLabels({ ...identity, version: undefined });
     const statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
       metadata: { name: e.name, labels },
@@ -165,7 +164,7 @@ export class EventBusChart extends Chart {
 
     disruptionBudget(this, e.name, labels, selector);
 
-    const jobs: Identity[] = [model.events.streams.identity, ...(e.smoke.enabled && smokePair(config) ? [model.events.smoke.identity] : [])];
+    const jobs: Identity[] = [model.events.streams.identity, ...(e.smoke.enabled && smokePair(model) ? [model.events.smoke.identity] : [])];
     const scraper = model.prometheus.scraper;
     new AllowPolicy(this, 'network-policy', {
       name: e.name,
@@ -180,25 +179,24 @@ export class EventBusChart extends Chart {
       egress: clustered ? [dnsEgress(config.cluster.dns), { to: [podPeer(selector)], ports: [tcp(e.ports.cluster)] }] : [],
     });
 
-    const files = jetStreamFiles(config);
+    const files = jetStreamFiles(model);
     new NatsBoxJob(this, 'streams', {
       model,
       identity: model.events.streams.identity,
       name: `${model.events.streams.name}-${definitionsHash(files)}`,
       files,
-      env: [...natsClientEnv(model, ADMIN_USER), { name: 'DEFS', value: '/etc/nats-streams' }],
+      env: [...natsClientEnv(model, natsUser(model.events, ADMIN_USER)), { name: 'DEFS', value: '/etc/nats-streams' }],
       script: STREAMS_SCRIPT,
     });
 
-    const pair = smokePair(config);
+    const pair = smokePair(model);
     if (e.smoke.enabled && pair) {
       const script = smokeScript();
-      const pub = natsClient(pair.publisher);
-      const sub = natsClient(pair.consumer);
+      const { publisher: pub, consumer: sub } = pair;
       const env: k8s.EnvVar[] = [
         { name: 'NATS_URL', value: model.events.clientUrl },
-        { name: 'SUBJECT', value: natsSubject(config, pair.subject) },
-        { name: 'STREAM', value: streamOf(config, pair.subject) },
+        { name: 'SUBJECT', value: pair.subject },
+        { name: 'STREAM', value: pair.stream },
         { name: 'DURABLE', value: pair.durable },
         { name: 'PUB_USER', value: pub.user },
         secretEnv(config, 'PUB_PASSWORD', pub.secretKey),
@@ -219,12 +217,13 @@ export class EventBusChart extends Chart {
   }
 }
 
-/** The first declared consumer and the service that publishes its subject. */
-export function smokePair(config: Config): { publisher: string; consumer: string; subject: string; durable: string } | undefined {
-  for (const c of eventServices(config)) {
-    for (const { subject, durable } of c.events.consumes) {
-      const p = eventServices(config).find((s) => s.events.publishes.includes(subject));
-      if (p) return { publisher: p.name, consumer: c.name, subject, durable };
+/** The first declared consumer and the user that publishes its subject (on the wire), from the model's users. */
+export function smokePair(model: EnvironmentModel): { publisher: NatsUser; consumer: NatsUser; subject: string; stream: string; durable: string } | undefined {
+  const users = model.events.users;
+  for (const c of users) {
+    for (const { subject, stream, durable } of c.consumes) {
+      const p = users.find((u) => u.publishes.some((x) => x.subject === subject));
+      if (p) return { publisher: p, consumer: c, subject, stream, durable };
     }
   }
   return undefined;

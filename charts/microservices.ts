@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { EnvironmentModel } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
 import { DefaultDenyPolicy } from '../constructs/network';
+import { natsUser } from '../model/nats';
 import { natsClientEnv } from './event-bus';
 
 /**
@@ -40,7 +41,7 @@ export class MicroservicesChart extends Chart {
           callers: model.services.filter((s) => s.config.calls.includes(service.name)).map((s) => s.pods),
           authJwks: verifiesTokens ? authJwks : undefined,
           events: usesEvents
-            ? { env: natsClientEnv(model, service.name), pods: model.events.pods, port: config.events.ports.client }
+            ? { env: natsClientEnv(model, natsUser(model.events, service.name)), pods: model.events.pods, port: config.events.ports.client }
             : undefined,
         }),
     );

@@ -1,6 +1,7 @@
-import { eventServices, natsSubject, streamOf } from '../model/events';
+import { natsSubject } from '../model/events';
 import { createHash } from 'crypto';
 import type { Config } from '../config/schema';
+import type { EnvironmentModel } from '../model/environment';
 import { durationSeconds } from '../config/schema/events';
 import { quantityBytes } from '../lib/quantity';
 
@@ -74,14 +75,14 @@ export function jetStreamStreams(config: Config): JetStreamStream[] {
   }));
 }
 
-/** One pull consumer per declared `consumes` entry. */
-export function jetStreamConsumers(config: Config): JetStreamConsumer[] {
-  return eventServices(config).flatMap((svc) =>
-    svc.events.consumes.map((c) => ({
-      stream: streamOf(config, c.subject),
+/** One pull consumer per durable of the model's users (each declared `consumes` entry). */
+export function jetStreamConsumers(model: EnvironmentModel): JetStreamConsumer[] {
+  return model.events.users.flatMap((user) =>
+    user.consumes.map((c) => ({
+      stream: c.stream,
       config: {
         durable_name: c.durable,
-        filter_subject: natsSubject(config, c.subject),
+        filter_subject: c.subject,
         ack_policy: 'explicit' as const,
         deliver_policy: 'all' as const,
         replay_policy: 'instant' as const,
@@ -93,10 +94,10 @@ export function jetStreamConsumers(config: Config): JetStreamConsumer[] {
 }
 
 /** ConfigMap data: `stream-<NAME>.json` and `consumer-<STREAM>-<durable>.json`, sorted by key. */
-export function jetStreamFiles(config: Config): Record<string, string> {
+export function jetStreamFiles(model: EnvironmentModel): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const s of jetStreamStreams(config)) files[`stream-${s.name}.json`] = JSON.stringify(s, null, 2) + '\n';
-  for (const c of jetStreamConsumers(config)) files[`consumer-${c.stream}-${c.config.durable_name}.json`] = JSON.stringify(c.config, null, 2) + '\n';
+  for (const s of jetStreamStreams(model.config)) files[`stream-${s.name}.json`] = JSON.stringify(s, null, 2) + '\n';
+  for (const c of jetStreamConsumers(model)) files[`consumer-${c.stream}-${c.config.durable_name}.json`] = JSON.stringify(c.config, null, 2) + '\n';
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 

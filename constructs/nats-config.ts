@@ -1,11 +1,13 @@
-import { eventServices, NATS_CONFIG_FILE, natsSubject, streamOf } from '../model/events';
-import type { Config } from '../config/schema';
-import { ADMIN_USER, STORE_SHARE } from '../config/schema/events';
+import { NATS_CONFIG_FILE } from '../model/events';
+import type { EnvironmentModel } from '../model/environment';
+import type { NatsAccount, NatsPermissions, NatsUser } from '../model/nats';
+import { STORE_SHARE } from '../config/schema/events';
 import { quantityBytes } from '../lib/quantity';
 
 /**
- * nats.conf as typed data, rendered once. Keys are the ones nats-server 2.10 knows (the version
- * `nats-server -t` and the live tests run); the pinned image is newer and accepts them all.
+ * nats.conf as typed data, rendered once from the model's accounts, users and routes (model/nats.ts
+ * decides who may do what; this file only writes it down). Keys are the ones nats-server 2.10 knows
+ * (the version `nats-server -t` and the live tests run); the pinned image is newer and accepts them all.
  * Passwords are never values here: each is a reference (`$NATS_PASSWORD_<USER>`) that the server
  * resolves from its environment, which the pod fills from the user-created Secret.
  */
@@ -15,35 +17,30 @@ export interface EnvRef {
   readonly env: string;
 }
 
-export interface NatsPermissions {
-  readonly publish: { readonly allow: readonly string[] };
-  readonly subscribe: { readonly allow: readonly string[] };
-}
-
-export interface NatsUser {
+export interface NatsConfUser {
   readonly user: string;
   readonly password: EnvRef;
   readonly permissions: NatsPermissions;
 }
 
 /** A service export of the streams account, to the named accounts only (`accounts`: never public). */
-export interface NatsExport {
+export interface NatsConfExport {
   readonly service: string;
   readonly accounts: readonly string[];
   readonly response_type?: 'stream';
 }
 
 /** A service import into a service's account, from the streams account (renamed `to` a local subject). */
-export interface NatsImport {
+export interface NatsConfImport {
   readonly service: { readonly account: string; readonly subject: string };
   readonly to?: string;
 }
 
-export interface NatsAccount {
+export interface NatsConfAccount {
   readonly jetstream?: 'enabled';
-  readonly users: readonly NatsUser[];
-  readonly exports?: readonly NatsExport[];
-  readonly imports?: readonly NatsImport[];
+  readonly users: readonly NatsConfUser[];
+  readonly exports?: readonly NatsConfExport[];
+  readonly imports?: readonly NatsConfImport[];
 }
 
 export interface NatsServerConfig {
@@ -55,7 +52,7 @@ export interface NatsServerConfig {
   readonly lame_duck_grace_period: string;
   readonly jetstream: { readonly store_dir: string; readonly max_file_store: number; readonly max_memory_store: number };
   readonly cluster?: { readonly name: string; readonly port: number; readonly routes: readonly string[]; readonly no_advertise: boolean };
-  readonly accounts: Readonly<Record<string, NatsAccount>>;
+  readonly accounts: Readonly<Record<string, NatsConfAccount>>;
 }
 
 export { NATS_CONFIG_FILE };
@@ -66,130 +63,25 @@ export const NATS_STORE_DIR = '/data';
 export const LAME_DUCK_SECONDS = 30;
 export const LAME_DUCK_GRACE_SECONDS = 10;
 
-/** The environment variable that carries a NATS user's password (server side). */
-export function passwordEnv(user: string): string {
-  return `NATS_PASSWORD_${user.toUpperCase().replace(/-/g, '_')}`;
-}
-
-/**
- * Isolation (docs/event-bus.md): every service is a NATS account of its own, with one user; the
- * streams, their consumers and the stream Job's `admin` user live in the streams account, the only
- * one with JetStream. Nothing crosses between accounts but what the streams account exports to one
- * named account and that account imports: its declared publish subjects and the JetStream API of its
- * own durables, as services: the server gives every request a fresh `_R_.` reply in the streams
- * account that leads back into the requester's account, so a reply subject chosen by a client can
- * never make JetStream write into a stream. Events reach consumers only through their durables (a
- * stream export would not carry them: the server does not pass a message that arrived through a
- * service import on to stream imports). Inside its account each user is further limited to those
- * subjects and its own inbox prefix.
- */
-export const STREAMS_ACCOUNT = 'STREAMS';
-/** The variable that gives a client its inbox prefix (nats.js `inboxPrefix`, nats CLI `--inbox-prefix`). */
-export const INBOX_PREFIX_ENV = 'NATS_INBOX_PREFIX';
-/** The variable that gives a service its JetStream API prefix (nats.js `jetstream({ apiPrefix })`, nats CLI `--js-api-prefix`). */
-export const JS_API_PREFIX_ENV = 'NATS_JS_API_PREFIX';
-/** The JetStream API in the account that holds the streams. */
-const JS_API = '$JS.API';
-/**
- * Where a service's account sees the streams account's JetStream API. Not `$JS.API`: an account
- * without JetStream answers `$JS.API.>` itself ("JetStream not enabled") unless an import covers
- * `$JS.API.INFO` (nats-server jetstream.go, enableJetStreamInfoServiceImportOnly), and importing
- * that would show every service the streams account's usage. So the imports are renamed (`to`).
- */
-export const SERVICE_JS_API_PREFIX = `JS.${STREAMS_ACCOUNT}.API`;
-
-/** How one NATS user connects: the single answer for the pods' environment, the Jobs and the tests. */
-export interface NatsClient {
-  readonly user: string;
-  /** Its account (nats.conf `accounts`); for information: the server finds it by the user. */
-  readonly account: string;
-  /** Key of its password in the user-created Secret. */
-  readonly secretKey: string;
-  /** The only inbox it may subscribe to: `<prefix>.>`. The client must set it. */
-  readonly inboxPrefix: string;
-  /** The prefix of the JetStream API subjects it uses (its consumers' info and pull requests). */
-  readonly jsApiPrefix: string;
-}
-
-/** `admin` or a service that declares events. */
-export function natsClient(user: string): NatsClient {
-  const admin = user === ADMIN_USER;
-  return { user, account: admin ? STREAMS_ACCOUNT : user, secretKey: user, inboxPrefix: `_INBOX_${user}`, jsApiPrefix: admin ? JS_API : SERVICE_JS_API_PREFIX };
-}
-
-/**
- * The JetStream API subjects a pull consumer uses on its own durable (consumer info, next
- * messages, acks), as the streams account names them and as the service's account sees them.
- */
-export function durableApi(stream: string, durable: string): Array<{ subject: string; local: string; responses?: 'stream' }> {
-  const api = (prefix: string, call: string) => `${prefix}.CONSUMER.${call}.${stream}.${durable}`;
-  const ack = `$JS.ACK.${stream}.${durable}.>`;
-  return [
-    { subject: api(JS_API, 'INFO'), local: api(SERVICE_JS_API_PREFIX, 'INFO') },
-    // A pull request is answered by several messages (the batch, then a status).
-    { subject: api(JS_API, 'MSG.NEXT'), local: api(SERVICE_JS_API_PREFIX, 'MSG.NEXT'), responses: 'stream' },
-    { subject: ack, local: ack },
-  ];
-}
-
-/**
- * A service's rights: publish its declared subjects; for each durable consumer, exactly the
- * JetStream API calls a pull consumer makes (consumer info, next messages) and the acks; receive
- * replies (acknowledgements, pulled events) on its own inbox prefix only. Creating or changing
- * streams and consumers is the stream Job's (admin) right only.
- */
-export function servicePermissions(config: Config, service: Config['services'][number]): NatsPermissions {
-  const pub: string[] = service.events.publishes.map((s) => natsSubject(config, s));
-  const sub: string[] = [`${natsClient(service.name).inboxPrefix}.>`];
-  for (const c of service.events.consumes) pub.push(...durableApi(streamOf(config, c.subject), c.durable).map((a) => a.local));
-  return { publish: { allow: [...new Set(pub)] }, subscribe: { allow: [...new Set(sub)] } };
-}
-
-/** The stream Job's identity: the JetStream API and its own inbox, nothing else (it publishes no events). */
-export const ADMIN_PERMISSIONS: NatsPermissions = { publish: { allow: ['$JS.API.>'] }, subscribe: { allow: [`${natsClient(ADMIN_USER).inboxPrefix}.>`] } };
-
-/** A subject the streams account answers for one service: exported under `subject`, imported as `local`. */
-interface ServiceLink {
-  readonly subject: string;
-  readonly local: string;
-  readonly responses?: 'stream';
-}
-
-/** What crosses from the streams account into one service's account, and back. */
-function serviceLinks(config: Config, service: Config['services'][number]): ServiceLink[] {
-  const links: ServiceLink[] = service.events.publishes.map((s) => ({ subject: natsSubject(config, s), local: natsSubject(config, s) }));
-  for (const c of service.events.consumes) links.push(...durableApi(streamOf(config, c.subject), c.durable));
-  return links;
-}
-
-/** The accounts: the streams account (JetStream, admin, the exports) and one per service that declares events. */
-export function natsAccounts(config: Config): Record<string, NatsAccount> {
-  const links = eventServices(config).map((s) => ({ client: natsClient(s.name), service: s, services: serviceLinks(config, s) }));
-  const admin = natsClient(ADMIN_USER);
-  const accounts: Record<string, NatsAccount> = {
-    [admin.account]: {
-      jetstream: 'enabled',
-      users: [{ user: admin.user, password: { env: passwordEnv(admin.user) }, permissions: ADMIN_PERMISSIONS }],
-      exports: links.flatMap((l) => l.services.map((x) => ({ service: x.subject, accounts: [l.client.account], ...(x.responses ? { response_type: x.responses } : {}) }))),
-    },
+/** One account of the model as nats.conf writes it; a user's password is a reference to the server's environment. */
+function confAccount(account: NatsAccount, users: ReadonlyMap<string, NatsUser>): NatsConfAccount {
+  const user = (name: string): NatsConfUser => {
+    const u = users.get(name);
+    if (!u) throw new Error(`account ${account.name} names user ${name}, whom the model does not have`);
+    return { user: u.user, password: { env: u.passwordEnv }, permissions: u.permissions };
   };
-  for (const l of links) {
-    accounts[l.client.account] = {
-      users: [{ user: l.client.user, password: { env: passwordEnv(l.client.user) }, permissions: servicePermissions(config, l.service) }],
-      imports: l.services.map((x) => ({ service: { account: admin.account, subject: x.subject }, ...(x.local !== x.subject ? { to: x.local } : {}) })),
-    };
-  }
-  return accounts;
+  return {
+    ...(account.jetstream ? { jetstream: 'enabled' as const } : {}),
+    users: account.users.map(user),
+    ...(account.exports.length ? { exports: account.exports.map((x) => ({ service: x.subject, accounts: x.accounts, ...(x.responses ? { response_type: x.responses } : {}) })) } : {}),
+    ...(account.imports.length ? { imports: account.imports.map((x) => ({ service: { account: x.account, subject: x.subject }, ...(x.local !== x.subject ? { to: x.local } : {}) })) } : {}),
+  };
 }
 
-/** `nats-0.nats-headless.<ns>.svc.<domain>` … one route per server, itself included (the server skips it). */
-export function routeUrls(config: Config, headlessService: string): string[] {
-  const e = config.events;
-  return Array.from({ length: e.replicas }, (_, i) => `nats://${e.name}-${i}.${headlessService}.${config.namespaces.apps}.svc.${config.cluster.domain}:${e.ports.cluster}`);
-}
-
-export function natsServerConfig(config: Config, headlessService: string): NatsServerConfig {
-  const e = config.events;
+export function natsServerConfig(model: EnvironmentModel): NatsServerConfig {
+  const e = model.config.events;
+  const bus = model.events;
+  const users = new Map(bus.users.map((u) => [u.user, u]));
   return {
     // The pod name: unique per server, as JetStream's Raft groups need.
     server_name: { env: 'SERVER_NAME' },
@@ -199,8 +91,8 @@ export function natsServerConfig(config: Config, headlessService: string): NatsS
     lame_duck_duration: `${LAME_DUCK_SECONDS}s`,
     lame_duck_grace_period: `${LAME_DUCK_GRACE_SECONDS}s`,
     jetstream: { store_dir: NATS_STORE_DIR, max_file_store: Math.floor(quantityBytes(e.storage.size) * STORE_SHARE), max_memory_store: 0 },
-    ...(e.replicas > 1 ? { cluster: { name: e.name, port: e.ports.cluster, routes: routeUrls(config, headlessService), no_advertise: true } } : {}),
-    accounts: natsAccounts(config),
+    ...(bus.routes.length ? { cluster: { name: e.name, port: e.ports.cluster, routes: bus.routes, no_advertise: true } } : {}),
+    accounts: Object.fromEntries(bus.accounts.map((a) => [a.name, confAccount(a, users)])),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Identity, Labels } from '../lib/labels';
 import type { UserCreatedObject } from '../lib/user-created';
 import type { Claim, PodPorts } from './objects';
 import type { NamespaceSpec } from './namespaces';
+import type { NatsFacts } from './nats';
 
 /**
  * The resolved environment: every fact derived from the validated configuration, computed once
@@ -134,7 +135,8 @@ export interface AuthModel extends Workload {
   readonly jwksUrl: string;
 }
 
-export interface EventBusModel extends Workload {
+/** `accounts`, `users` (rights and client facts), `routes`: model/nats.ts. */
+export interface EventBusModel extends Workload, NatsFacts {
   /** Generated only when enabled and some service declares events (nobody else may connect). */
   readonly deployed: boolean;
   /** Services that declare events, in configuration order: the bus's clients. */

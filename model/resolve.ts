@@ -11,6 +11,7 @@ import { gitopsModel } from './gitops';
 import { jenkinsDeploys } from './jenkins-deploys';
 import type { Components, EnvironmentModel, Workload } from './environment';
 import { namespaceSpecs } from './namespaces';
+import { natsFacts } from './nats';
 import { userCreatedSecrets } from './user-secrets';
 
 /** `<service>.<namespace>.svc.<cluster domain>` */
@@ -93,6 +94,7 @@ export function resolve(config: Config): EnvironmentModel {
       clientUrl: `nats://${bus.host}:${e.ports.client}`,
       streams: job('streams'),
       smoke: job('smoke'),
+      ...natsFacts(config, headless),
     },
     prometheus: {
       ...prometheus,

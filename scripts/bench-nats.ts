@@ -9,9 +9,9 @@ import { cpus, loadavg, tmpdir } from 'os';
 import * as path from 'path';
 import { parseConfig } from '../model/load';
 import { ADMIN_USER } from '../config/schema/events';
-import { natsClient, NatsServerConfig, natsServerConfig, renderNatsConfig, servicePermissions, STREAMS_ACCOUNT, passwordEnv } from '../constructs/nats-config';
-import { eventServices } from '../model/events';
-import { applyDefinitions, connectAs, documentedSecret, serverEnvFor, startBus, synthesizedBus } from '../test/support/nats-bus';
+import { natsServerConfig, renderNatsConfig } from '../constructs/nats-config';
+import { JS_API, NatsUser, natsUser, STREAMS_ACCOUNT } from '../model/nats';
+import { applyDefinitions, connectAs, documentedSecret, jetStreamOf, serverEnvFor, startBus, synthesizedBus } from '../test/support/nats-bus';
 
 const ROUNDS = Number(process.env.BENCH_NATS_ROUNDS ?? 2000);
 const RESULTS = path.join(__dirname, '..', 'bench', 'nats-results.json');
@@ -19,32 +19,31 @@ const RESULTS = path.join(__dirname, '..', 'bench', 'nats-results.json');
 const config = parseConfig({}, '(default)');
 const bus = synthesizedBus(config);
 
-/** The layout before accounts: one account, the service users' permissions on the plain `$JS.API`. */
-function oneAccount(): { conf: string; jsApiPrefix: string; inbox: (user: string) => string } {
-  const model = natsServerConfig(config, `${config.events.name}-headless`);
-  const streams = model.accounts[STREAMS_ACCOUNT];
-  const users = eventServices(config).map((s) => {
-    const p = servicePermissions(config, s);
-    return { user: s.name, password: { env: passwordEnv(s.name) }, permissions: { ...p, publish: { allow: p.publish.allow.map((x) => x.replace(natsClient(s.name).jsApiPrefix, '$JS.API')) } } };
-  });
-  const accounts = { [STREAMS_ACCOUNT]: { jetstream: 'enabled' as const, users: [...streams.users, ...users] } };
-  return { conf: renderNatsConfig({ ...model, accounts } as NatsServerConfig), jsApiPrefix: '$JS.API', inbox: (u) => natsClient(u).inboxPrefix };
+/** The layout before accounts: the model's users, all in the streams account, the services' rights on the plain `$JS.API`. */
+function oneAccount(): { conf: string; users: readonly NatsUser[] } {
+  const events = bus.model.events;
+  const users = events.users.map((u): NatsUser =>
+    u.account === STREAMS_ACCOUNT ? u : { ...u, account: STREAMS_ACCOUNT, jsApiPrefix: JS_API, permissions: { ...u.permissions, publish: { allow: u.permissions.publish.allow.map((x) => x.replace(u.jsApiPrefix, JS_API)) } } },
+  );
+  const accounts = [{ name: STREAMS_ACCOUNT, jetstream: true, users: users.map((u) => u.user), exports: [], imports: [] }];
+  return { conf: renderNatsConfig(natsServerConfig({ ...bus.model, events: { ...events, users, accounts } })), users };
 }
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
 
-async function measure(conf: string, jsApiPrefix: (user: string) => string): Promise<Record<string, { median: number; p99: number }>> {
+async function measure(conf: string, users: readonly NatsUser[]): Promise<Record<string, { median: number; p99: number }>> {
   const secret = documentedSecret(bus);
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-nats-'));
   const running = await startBus(conf, (i) => serverEnvFor(bus, secret, i), dir);
   try {
-    const admin = await connectAs(running.urls[0], ADMIN_USER, secret[ADMIN_USER]);
+    const as = (name: string) => connectAs(running.urls[0], natsUser({ users }, name), secret[name]);
+    const admin = await as(ADMIN_USER);
     await applyDefinitions(await admin.jetstreamManager(), bus.definitions);
-    const payment = await connectAs(running.urls[0], 'payment', secret.payment);
-    const webtoon = await connectAs(running.urls[0], 'webtoon', secret.webtoon);
-    const js = payment.jetstream({ apiPrefix: jsApiPrefix('payment') });
-    const consumer = await webtoon.jetstream({ apiPrefix: jsApiPrefix('webtoon') }).consumers.get('PAYMENT', 'webtoon-unlock');
+    const payment = await as('payment');
+    const webtoon = await as('webtoon');
+    const js = jetStreamOf(payment, natsUser({ users }, 'payment'));
+    const consumer = await jetStreamOf(webtoon, natsUser({ users }, 'webtoon')).consumers.get('PAYMENT', 'webtoon-unlock');
     const t = { publish: [] as number[], pull: [] as number[], ack: [] as number[] };
     for (let i = 0; i < ROUNDS + 100; i++) {
       const a = process.hrtime.bigint();
@@ -68,8 +67,8 @@ async function measure(conf: string, jsApiPrefix: (user: string) => string): Pro
 
 async function main(): Promise<void> {
   const before = oneAccount();
-  const oneAccountResult = await measure(before.conf, () => before.jsApiPrefix);
-  const accountsResult = await measure(bus.natsConf, (u) => natsClient(u).jsApiPrefix);
+  const oneAccountResult = await measure(before.conf, before.users);
+  const accountsResult = await measure(bus.natsConf, bus.model.events.users);
   const result = { rounds: ROUNDS, unit: 'ms', machine: { cpus: cpus().length, loadavg: loadavg().map((l) => +l.toFixed(2)) }, oneAccount: oneAccountResult, accounts: accountsResult };
   writeFileSync(RESULTS, JSON.stringify(result, null, 2) + '\n');
   console.log(JSON.stringify(result, null, 2));

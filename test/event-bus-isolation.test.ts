@@ -3,12 +3,13 @@ import { ConnectionOptions, JetStreamManager, NatsConnection } from 'nats';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parseConfigFile } from '../model/load';
-import type { Config, ConfigInput } from '../config/schema';
+import type { Config } from '../config/schema';
 import { subjectMatches } from '../config/schema/events';
-import { durableApi, NatsServerConfig, natsClient, natsServerConfig, renderNatsConfig } from '../constructs/nats-config';
+import { NatsServerConfig, natsServerConfig, renderNatsConfig } from '../constructs/nats-config';
+import { durableApi } from '../model/nats';
 import { eventServices, natsSubject, streamOf } from '../model/events';
 import { configFrom } from './support/manifests';
-import { applyDefinitions, connectAs, documentedSecret, jetStreamOf, serverEnvFor, startBus, synthesizedBus, SynthesizedBus } from './support/nats-bus';
+import { applyDefinitions, connectAs, documentedSecret, jetStreamOf, manyServices, serverEnvFor, startBus, synthesizedBus, SynthesizedBus, userOf } from './support/nats-bus';
 import { itWithTool } from './support/tools';
 
 /**
@@ -30,24 +31,6 @@ jest.setTimeout(240_000);
 
 type Service = Config['services'][number];
 
-/** 24 services on their own streams; each consumes its neighbour's event, some also the first one's (svc-0 its own). */
-export function manyServices(n = 24): ConfigInput {
-  const names = Array.from({ length: n }, (_, i) => `svc-${i}`);
-  return {
-    services: names.map((name, i) => ({
-      name,
-      events: {
-        publishes: i % 5 === 4 ? [] : [`${name}.created`, ...(i % 3 === 0 ? [`${name}.deleted`] : [])],
-        consumes: [
-          ...((i + 1) % 5 === 4 ? [] : [{ subject: `${names[(i + 1) % n]}.created`, durable: `${name}-next` }]),
-          ...(i % 4 === 0 ? [{ subject: `${names[0]}.created`, durable: `${name}-first` }] : []),
-        ],
-      },
-    })),
-    events: { streams: names.map((name, i) => ({ name: `SVC_${i}`, subjects: [`${name}.>`], maxBytes: '8Mi' })) },
-  };
-}
-
 /** A subject stored by `stream` (wildcards made concrete). */
 function subjectIn(config: Config, stream: string): string {
   const s = config.events.streams.find((x) => x.name === stream)!;
@@ -63,15 +46,16 @@ interface Seen {
  * What service `s` may see in its own account: its declared subjects, its own inbox, its durables'
  * API, and the reply subjects it chose itself in the attacks (answers it asked for, inside its account).
  */
-function ownTraffic(config: Config, s: Service, subject: string): boolean {
+function ownTraffic(bus: SynthesizedBus, s: Service, subject: string): boolean {
+  const { config } = bus;
   const own = [...s.events.publishes, ...s.events.consumes.map((c) => c.subject)].map((x) => natsSubject(config, x));
   own.push(...config.events.streams.map((t) => subjectIn(config, t.name)));
   const api = s.events.consumes.flatMap((c) => durableApi(streamOf(config, c.subject), c.durable).map((a) => a.local));
-  return own.includes(subject) || subject.startsWith(`${natsClient(s.name).inboxPrefix}.`) || api.some((a) => subjectMatches(a, subject));
+  return own.includes(subject) || subject.startsWith(`${userOf(bus, s.name).inboxPrefix}.`) || api.some((a) => subjectMatches(a, subject));
 }
 
 /** A leak: traffic not of `s`, or content about events or durables `s` did not declare. */
-function leak(config: Config, s: Service, m: Seen): string | undefined {
+function leak(bus: SynthesizedBus, s: Service, m: Seen): string | undefined {
   let body: any;
   try {
     body = JSON.parse(m.data);
@@ -79,8 +63,8 @@ function leak(config: Config, s: Service, m: Seen): string | undefined {
     body = undefined;
   }
   // JetStream audits a `$JS.API` request in the account that sent it (here: the spy's own probes).
-  const ownAudit = m.subject === '$JS.EVENT.ADVISORY.API' && body?.client?.acc === natsClient(s.name).account;
-  if (!ownAudit && !ownTraffic(config, s, m.subject)) return `${s.name} saw a message on ${m.subject}`;
+  const ownAudit = m.subject === '$JS.EVENT.ADVISORY.API' && body?.client?.acc === userOf(bus, s.name).account;
+  if (!ownAudit && !ownTraffic(bus, s, m.subject)) return `${s.name} saw a message on ${m.subject}`;
   const events = [...s.events.publishes, ...s.events.consumes.map((c) => c.subject)];
   if (typeof body?.event === 'string' && !events.includes(body.event)) return `${s.name} received event ${body.event} of ${body.from} on ${m.subject}`;
   const durable = body?.config?.durable_name ?? body?.name;
@@ -103,8 +87,8 @@ async function streamCounts(jsm: JetStreamManager, config: Config): Promise<Reco
 }
 
 /** The nats.conf of `config` with every service user's permissions removed (accounts unchanged). */
-function withoutPermissions(config: Config, shipped: string): string {
-  const model = natsServerConfig(config, `${config.events.name}-headless`);
+function withoutPermissions(bus: SynthesizedBus, shipped: string): string {
+  const model = natsServerConfig(bus.model);
   // The shipped text is exactly the rendered model: the change below is the only difference.
   expect(renderNatsConfig(model)).toBe(shipped);
   const accounts = Object.fromEntries(
@@ -127,7 +111,7 @@ async function isolationRun(bus: SynthesizedBus, natsConf: string): Promise<Outc
   const running = await startBus(natsConf, (i) => serverEnvFor(bus, secret, i), dir);
   const open: NatsConnection[] = [];
   const as = async (user: string, extra: Partial<ConnectionOptions> = {}) => {
-    const nc = await connectAs(running.urls[0], user, secret[user], extra);
+    const nc = await connectAs(running.urls[0], userOf(bus, user), secret[user], extra);
     open.push(nc);
     return nc;
   };
@@ -146,7 +130,7 @@ async function isolationRun(bus: SynthesizedBus, natsConf: string): Promise<Outc
       const got: Seen[] = [];
       seen.set(s.name, got);
       const others = services.filter((o) => o !== s);
-      const targets = ['>', '_INBOX.>', '_R_.>', '$JS.>', `${natsClient(s.name).inboxPrefix}.>`, ...others.map((o) => `${natsClient(o.name).inboxPrefix}.>`)];
+      const targets = ['>', '_INBOX.>', '_R_.>', '$JS.>', `${userOf(bus, s.name).inboxPrefix}.>`, ...others.map((o) => `${userOf(bus, o.name).inboxPrefix}.>`)];
       for (const subject of targets) {
         spy.subscribe(subject, {
           callback: (e, m) => {
@@ -159,7 +143,7 @@ async function isolationRun(bus: SynthesizedBus, natsConf: string): Promise<Outc
       for (const o of others) {
         for (const c of o.events.consumes) {
           for (const a of durableApi(streamOf(config, c.subject), c.durable)) {
-            for (const subject of [a.local, a.subject]) spy.publish(subject.replace(/>$/, '1.1.1.1.1'), JSON.stringify({ batch: 5, expires: 500_000_000 }), { reply: `${natsClient(s.name).inboxPrefix}.steal` });
+            for (const subject of [a.local, a.subject]) spy.publish(subject.replace(/>$/, '1.1.1.1.1'), JSON.stringify({ batch: 5, expires: 500_000_000 }), { reply: `${userOf(bus, s.name).inboxPrefix}.steal` });
           }
         }
       }
@@ -173,14 +157,14 @@ async function isolationRun(bus: SynthesizedBus, natsConf: string): Promise<Outc
     for (const s of services) conns.set(s.name, await as(s.name));
     for (const p of services) {
       for (const event of p.events.publishes) {
-        const ack = await jetStreamOf(conns.get(p.name)!, p.name).publish(natsSubject(config, event), JSON.stringify({ event, from: p.name }));
+        const ack = await jetStreamOf(conns.get(p.name)!, userOf(bus, p.name)).publish(natsSubject(config, event), JSON.stringify({ event, from: p.name }));
         if (ack.stream === streamOf(config, event)) acks++;
         else findings.push(`${p.name}: ${event} acknowledged by ${ack.stream}`);
       }
     }
     for (const c of services) {
       for (const { subject, durable } of c.events.consumes) {
-        const consumer = await jetStreamOf(conns.get(c.name)!, c.name).consumers.get(streamOf(config, subject), durable);
+        const consumer = await jetStreamOf(conns.get(c.name)!, userOf(bus, c.name)).consumers.get(streamOf(config, subject), durable);
         const m = await consumer.next({ expires: 5000 });
         if (m && JSON.parse(m.string()).event === subject && (await m.ackAck())) deliveries++;
         else findings.push(`${c.name}: durable ${durable} delivered ${m ? m.string() : 'nothing'}`);
@@ -223,7 +207,7 @@ async function isolationRun(bus: SynthesizedBus, natsConf: string): Promise<Outc
     }
 
     for (const s of services) for (const m of seen.get(s.name)!) {
-      const l = leak(config, s, m);
+      const l = leak(bus, s, m);
       if (l) findings.push(l + (process.env.DEBUG_LEAK ? ` ${m.data}` : ""));
     }
     return { findings: [...new Set(findings)], refusedSpySubscriptions: refused.length, acks, deliveries };
@@ -258,7 +242,7 @@ describe.each<[string, () => Config]>([
 
   if (config.events.replicas === 1) {
     itNats('the account boundaries alone hold: the same with every service user’s permissions removed', async () => {
-      const r = await isolationRun(bus, withoutPermissions(config, bus.natsConf));
+      const r = await isolationRun(bus, withoutPermissions(bus, bus.natsConf));
       expect(r.findings).toEqual([]);
       expect(r.refusedSpySubscriptions).toBe(0);
       expect({ acks: r.acks, deliveries: r.deliveries }).toEqual({ acks: publishes, deliveries: durables });

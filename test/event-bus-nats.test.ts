@@ -5,7 +5,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { parseConfigFile } from '../model/load';
 import { configFrom } from './support/manifests';
-import { applyDefinitions as applyJobDefinitions, connectAs, documentedSecret, jetStreamOf, serverEnvFor, synthesizedBus } from './support/nats-bus';
+import { applyDefinitions as applyJobDefinitions, connectAs, documentedSecret, jetStreamOf, serverEnvFor, synthesizedBus, userOf } from './support/nats-bus';
 import { checkNatsConfig, localNatsConfig, RunningNats, startNatsServer, writeFile } from './support/nats-server';
 import { freePorts } from './support/processes';
 import { itWithTool } from './support/tools';
@@ -79,7 +79,7 @@ describe('a live nats-server with the generated configuration', () => {
   const open: NatsConnection[] = [];
 
   const as = async (user: string, password = secret[user], extra: Partial<ConnectionOptions> = {}): Promise<NatsConnection> => {
-    const nc = await connectAs(server!.url, user, password, extra);
+    const nc = await connectAs(server!.url, userOf(bus, user), password, extra);
     open.push(nc);
     return nc;
   };
@@ -145,7 +145,7 @@ describe('a live nats-server with the generated configuration', () => {
 
   itNats('payment publishes its declared event into the stream, and nothing else', async () => {
     const nc = await as('payment');
-    const ack = await jetStreamOf(nc, 'payment').publish(subject('payment.completed'), JSON.stringify({ order: 1 }));
+    const ack = await jetStreamOf(nc, userOf(bus, 'payment')).publish(subject('payment.completed'), JSON.stringify({ order: 1 }));
     expect(ack.stream).toBe('PAYMENT');
     expect(await refused(nc, 'publish', subject('payment.refunded'))).toBe(true);
     expect(await refused(nc, 'publish', subject('news.published'))).toBe(true);
@@ -154,7 +154,7 @@ describe('a live nats-server with the generated configuration', () => {
 
   itNats('news publishes news.published, and may not read payments', async () => {
     const nc = await as('news');
-    expect((await jetStreamOf(nc, 'payment').publish(subject('news.published'), 'headline')).stream).toBe('NEWS');
+    expect((await jetStreamOf(nc, userOf(bus, 'payment')).publish(subject('news.published'), 'headline')).stream).toBe('NEWS');
     expect(await refused(nc, 'subscription', subject('payment.completed'))).toBe(true);
     expect(await refused(nc, 'publish', '$JS.API.CONSUMER.MSG.NEXT.PAYMENT.webtoon-unlock')).toBe(true);
   });
@@ -182,7 +182,7 @@ describe('a live nats-server with the generated configuration', () => {
   });
 
   const drain = async (nc: NatsConnection): Promise<string[]> => {
-    const consumer = await jetStreamOf(nc, 'webtoon').consumers.get('PAYMENT', 'webtoon-unlock');
+    const consumer = await jetStreamOf(nc, userOf(bus, 'webtoon')).consumers.get('PAYMENT', 'webtoon-unlock');
     const got: string[] = [];
     for (;;) {
       const m = await consumer.next({ expires: 1500 });
@@ -196,14 +196,14 @@ describe('a live nats-server with the generated configuration', () => {
   itNats('the durable consumer receives the events published while webtoon was disconnected', async () => {
     await drain(await as('webtoon')); // start from an empty backlog
     const pay = await as('payment');
-    for (const order of [11, 12, 13]) await jetStreamOf(pay, 'payment').publish(subject('payment.completed'), JSON.stringify({ order }));
+    for (const order of [11, 12, 13]) await jetStreamOf(pay, userOf(bus, 'payment')).publish(subject('payment.completed'), JSON.stringify({ order }));
     const got = await drain(await as('webtoon'));
     expect(got.map((g) => JSON.parse(g).order)).toEqual([11, 12, 13]);
   });
 
   itNats('events survive a server restart (JetStream file store)', async () => {
     const pay = await as('payment');
-    await jetStreamOf(pay, 'payment').publish(subject('payment.completed'), JSON.stringify({ order: 21 }));
+    await jetStreamOf(pay, userOf(bus, 'payment')).publish(subject('payment.completed'), JSON.stringify({ order: 21 }));
     await Promise.all(open.splice(0).map((nc) => nc.close()));
     await server!.stop();
     await start();
@@ -213,7 +213,8 @@ describe('a live nats-server with the generated configuration', () => {
 
   itNats('a wrong password is refused', async () => {
     await expect(as('payment', 'not-the-password')).rejects.toThrow(/Authorization Violation/i);
-    await expect(as('nobody', secret.payment)).rejects.toThrow(/Authorization Violation/i);
+    // A user the model does not have (so no helper would connect as it): the server must refuse it too.
+    await expect(connectAs(server!.url, { user: 'nobody', inboxPrefix: '_INBOX_nobody' }, secret.payment)).rejects.toThrow(/Authorization Violation/i);
   });
 
   itNats('the monitoring endpoints carry the fields the exporter turns into alert metrics', async () => {

@@ -10,6 +10,8 @@ import { freePorts } from '../validate/programs/processes';
 import { configErrorFor } from './support/config-errors';
 import { configFrom, K8sObject, synthObjects } from './support/manifests';
 import { connectAs, jetStreamOf } from './support/nats-bus';
+import { natsUser } from '../model/nats';
+import { resolve } from '../model/resolve';
 import { itWithTool } from './support/tools';
 
 /**
@@ -98,27 +100,28 @@ describe('a planted defect is reported FAILED, in the program’s words', () => 
 describe('why a stream holds at least one largest message (MIN_STREAM_BYTES), on the live server', () => {
   itNats('below it, an acknowledged message is gone at once; at it, a message of the largest payload stays', async () => {
     const config = configFrom();
+    const users = resolve(config).events;
     const conf = synthObjects(config).find((o) => o.kind === 'ConfigMap' && o.data?.[NATS_CONFIG_FILE])!.data[NATS_CONFIG_FILE];
     const dir = mkdtempSync(path.join(tmpdir(), 'nats-min-bytes-'));
     const [client, monitor] = await freePorts(2);
     const env: Record<string, string> = { SERVER_NAME: 'nats-0' };
     for (const user of ['ADMIN', 'NEWS', 'WEBTOON', 'PAYMENT']) env[`NATS_PASSWORD_${user}`] = 'nsecret';
     const server = await startNatsServer(writeFile(dir, 'nats.conf', localNatsConfig(conf, { client, monitor }, dir)), env, { client, monitor });
-    const nc = await connectAs(server.url, 'admin', 'nsecret');
+    const nc = await connectAs(server.url, natsUser(users, 'admin'), 'nsecret');
     try {
       const jsm = await nc.jetstreamManager();
       // The admin identity publishes no events (nats.conf): payment publishes.
-      const pay = await connectAs(server.url, 'payment', 'nsecret');
+      const pay = await connectAs(server.url, natsUser(users, 'payment'), 'nsecret');
       try {
         const subject = `${config.events.subjectPrefix}.payment.completed`;
         await jsm.streams.add({ name: 'SMALL', subjects: [subject], max_bytes: 4096, duplicate_window: 1e9 } as any);
-        const ack = await jetStreamOf(pay, 'payment').publish(subject, new Uint8Array(8192));
+        const ack = await jetStreamOf(pay, natsUser(users, 'payment')).publish(subject, new Uint8Array(8192));
         expect(ack.stream).toBe('SMALL');
         expect((await jsm.streams.info('SMALL')).state.messages).toBe(0);
         await jsm.streams.delete('SMALL');
 
         await jsm.streams.add({ name: 'SMALLEST', subjects: [subject], max_bytes: MIN_STREAM_BYTES } as any);
-        await jetStreamOf(pay, 'payment').publish(subject, new Uint8Array(NATS_MAX_PAYLOAD - 64));
+        await jetStreamOf(pay, natsUser(users, 'payment')).publish(subject, new Uint8Array(NATS_MAX_PAYLOAD - 64));
         expect((await jsm.streams.info('SMALLEST')).state.messages).toBe(1);
       } finally {
         await pay.close();
