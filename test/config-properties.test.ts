@@ -73,7 +73,7 @@ describe('generated valid configurations', () => {
         try {
           buildApp(config, dir).synth();
           const objects = [...readManifestDir(dir).values()].flat();
-          results = await checkPrograms(objects, { startNginx: true, eventClients: eventClients(config) });
+          results = await checkPrograms(objects, { startNginx: true, eventClients: eventClients(resolve(config)) });
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }

@@ -50,7 +50,7 @@ function withConfigMapText(objects: K8sObject[], key: string, edit: (text: strin
 
 describe("the issue's configurations run on the real programs", () => {
   itNats('a 40-character service name, a 30s max age and the longest max age: nginx starts and routes, every stream and consumer is created, the event goes through', async () => {
-    const results = await checkPrograms(synthObjects(issueCases), { startNginx: true, eventClients: eventClients(issueCases) });
+    const results = await checkPrograms(synthObjects(issueCases), { startNginx: true, eventClients: eventClients(resolve(issueCases)) });
     expect(failedOrSkipped(results)).toEqual([]);
     expect(results.map((r) => r.program)).toEqual(expect.arrayContaining(['nginx', 'nats-server']));
     expect(results.find((r) => r.check.includes(`GET /${LONG}/sample`))?.status).toBe('passed');

@@ -1,6 +1,7 @@
 // `npm run validate -- DIR`: every check of validate/ over the manifests in DIR; exit 1 on any finding.
 import { loadConfig } from '../model/load';
 import type { Config } from '../config/schema';
+import type { EnvironmentModel } from '../model/environment';
 import { formatFinding } from './findings';
 import { defaultOptions, validateDirectory, ValidateOptions } from './index';
 import { loadManifestDir } from './manifests';
@@ -68,9 +69,11 @@ async function main(argv: string[]): Promise<number> {
   const dirs = args.dirs;
   let fromEnv: Partial<ValidateOptions> = {};
   let config: Config | undefined;
+  let model: EnvironmentModel | undefined;
   if (args.env || args.config) {
     const loaded = loadConfig({ env: args.env, file: args.config });
     config = loaded.config;
+    model = loaded.model;
     fromEnv = { userCreated: loaded.model.userSecrets, dns: { namespace: config.cluster.dns.namespace, labels: config.cluster.dns.podLabels } };
   }
   let total = 0;
@@ -81,16 +84,16 @@ async function main(argv: string[]): Promise<number> {
     for (const f of report.findings) console.log(formatFinding(f));
     console.log(`${dir}: ${report.objects} objects${report.gitopsObjects ? ` (and ${report.gitopsObjects} in gitops/)` : ''}, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} (${Date.now() - started} ms)`);
     total += report.findings.length;
-    if (args.programs) total += await programs(dir, config);
+    if (args.programs) total += await programs(dir, model);
   }
   return total > 0 ? 1 : 0;
 }
 
 /** The real-program checks of one directory; returns how many failed. Skipped ones are listed, never counted as passed. */
-async function programs(dir: string, config: Config | undefined): Promise<number> {
+async function programs(dir: string, model: EnvironmentModel | undefined): Promise<number> {
   const started = Date.now();
   const objects = loadManifestDir(dir).manifests.map((m) => m.object);
-  const results = await checkPrograms(objects, { startNginx: true, eventClients: config ? eventClients(config) : undefined });
+  const results = await checkPrograms(objects, { startNginx: true, eventClients: model ? eventClients(model) : undefined });
   for (const r of results) (r.status === 'skipped' ? console.warn : console.log)(formatResult(r));
   const count = (s: string) => results.filter((r) => r.status === s).length;
   const [passed, failed, skipped] = [count('passed'), count('failed'), count('skipped')];

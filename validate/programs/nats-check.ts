@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'fs';
 import { connect, ConnectionOptions, JetStreamOptions, NatsConnection } from 'nats';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import type { Config } from '../../config/schema';
-import { NATS_MAX_PAYLOAD } from '../../config/schema/events';
-import { eventServices, NATS_CONFIG_FILE, natsSubject, streamOf } from '../../model/events';
+import { ADMIN_USER, NATS_MAX_PAYLOAD } from '../../config/schema/events';
+import type { EnvironmentModel } from '../../model/environment';
+import { NATS_CONFIG_FILE } from '../../model/events';
 import type { K8sObject } from '../manifests';
 import { podSpecOf } from './container-run';
 import { applyDefinitions, clusterRoutes, RunningBus, startBus, whileTransient } from './nats-bus';
@@ -21,19 +21,16 @@ import { attempt, Installed, notInstalled, ProgramResult, skipped } from './resu
  * Deployment's NATS_* variables, with generated values for the Secret keys they reference.
  */
 
-/** What a service declared (from the configuration): subjects as on the wire, and where they are stored. */
+/** What a service declared: subjects as on the wire, and where they are stored (the model's NATS users). */
 export interface EventClient {
   readonly service: string;
   readonly publishes: ReadonlyArray<{ readonly subject: string; readonly stream: string }>;
   readonly consumes: ReadonlyArray<{ readonly subject: string; readonly stream: string; readonly durable: string }>;
 }
 
-export function eventClients(config: Config): EventClient[] {
-  return eventServices(config).map((s) => ({
-    service: s.name,
-    publishes: s.events.publishes.map((x) => ({ subject: natsSubject(config, x), stream: streamOf(config, x) })),
-    consumes: s.events.consumes.map((c) => ({ subject: natsSubject(config, c.subject), stream: streamOf(config, c.subject), durable: c.durable })),
-  }));
+/** The bus's clients other than the stream Job's `admin`: the services that declare events. */
+export function eventClients(model: EnvironmentModel): EventClient[] {
+  return model.events.users.filter((u) => u.user !== ADMIN_USER).map((u) => ({ service: u.user, publishes: u.publishes, consumes: u.consumes }));
 }
 
 /**
