@@ -2,7 +2,6 @@ import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import type { EnvironmentModel } from '../model/environment';
-import { outputDirFor } from '../config/load';
 import {
   APPLYSET_ANNOTATIONS,
   APPLYSET_CRD_NAME,
@@ -41,7 +40,7 @@ export interface DeployIdentity {
  */
 export function deployIdentity(model: EnvironmentModel): DeployIdentity {
   const parentName = model.jenkins.applySetParent;
-  return { parentName, applySet: applySetFlag(parentName), fieldManager: parentName, deployDir: outputDirFor(model.config.jenkins.deploy.environment) };
+  return { parentName, applySet: applySetFlag(parentName), fieldManager: parentName, deployDir: model.jenkins.deployDir };
 }
 
 /** The identity the Jenkins pipeline deploys with (a ServiceAccount in the ci namespace). */

@@ -201,6 +201,8 @@ export interface JenkinsModel extends WithConfigMap {
   readonly deploy: string;
   readonly deployNamespaces: readonly string[];
   readonly deployClusterRole: string;
+  /** The output folder of `jenkins.deploy.environment`: what the pipeline deploys and GitOps applies by default. */
+  readonly deployDir: string;
   /** The ApplySet parent of this environment (`<partOf>-<jenkins.deploy.environment>`), also the field manager. */
   readonly applySetParent: string;
   readonly scrapeTarget?: ScrapeTarget;

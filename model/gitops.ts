@@ -1,4 +1,3 @@
-import { outputDirFor } from '../config/load';
 import type { Config } from '../config/schema';
 import { TOOL_NAMESPACE } from '../config/schema/gitops';
 import type { GitOpsModel } from './environment';
@@ -13,7 +12,7 @@ const TOOL_NAMES = { argocd: 'Argo CD', flux: 'Flux' } as const;
  * applies. Resolved even without a mode (the tool defaults to Argo CD's namespace), so the picture
  * and tests can ask; `generated` says whether the objects are written.
  */
-export function gitopsModel(config: Config): GitOpsModel {
+export function gitopsModel(config: Config, deployDir: string): GitOpsModel {
   const g = config.gitops;
   const name = g.name ?? `${config.partOf}-${config.jenkins.deploy.environment}`;
   return {
@@ -23,7 +22,7 @@ export function gitopsModel(config: Config): GitOpsModel {
     namespace: g.namespace ?? TOOL_NAMESPACE[g.mode === 'none' ? 'argocd' : g.mode],
     name,
     // The output folder Jenkins checks, unless the repository keeps the manifests elsewhere.
-    repositoryPath: config.repository.path ?? outputDirFor(config.jenkins.deploy.environment),
+    repositoryPath: config.repository.path ?? deployDir,
     dir: GITOPS_DIR,
     // One name for each pair: the Application's project and the Kustomization's source name it.
     ...(g.mode === 'argocd' ? { argocd: { project: name, application: name } } : {}),

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema';
+import { outputDirFor } from '../config/load';
 import { AUTH_TOKEN_PATH } from '../config/gateway-paths';
 import { verifiesTokens } from '../config/schema/consistency';
 import { calleeEnvName } from '../config/schema/microservices';
@@ -69,6 +70,7 @@ export function resolve(config: Config): EnvironmentModel {
 
   const prometheus = workload(m.enabled, 'monitoring.prometheus.name', ns.monitoring, m.prometheus.name, { name: 'prometheus', instance: m.prometheus.name, component: 'monitoring', version: imageVersion(m.prometheus.image) });
   const jenkins = workload(j.enabled, 'jenkins.name', ns.ci, j.name, { name: 'jenkins', instance: j.name, component: 'ci-controller', version: imageVersion(j.image) });
+  const deployDir = outputDirFor(j.deploy.environment);
   const agentName = `${j.name}-agent`;
   const agentIdentity: Identity = { name: 'jenkins-agent', instance: agentName, component: 'ci-agent', partOf };
   const agentHost = serviceHost(config, agentName, ns.ci);
@@ -132,10 +134,11 @@ export function resolve(config: Config): EnvironmentModel {
       // The deploy identity's rights where it deploys: the configured namespaces, or those with objects.
       deployNamespaces: j.deploy.namespaces ?? [ns.ci, ns.apps, ...(m.enabled ? [ns.monitoring, ns.nodeMonitoring] : [])],
       deployClusterRole: `${ns.ci}-${j.name}-deploy`,
+      deployDir,
       applySetParent: `${partOf}-${j.deploy.environment}`,
       scrapeTarget: j.enabled ? { service: j.name, namespace: ns.ci, port: j.port, address: `${jenkins.host}:${j.port}`, path: `${j.metricsPath}/` } : undefined,
     },
-    gitops: gitopsModel(config),
+    gitops: gitopsModel(config, deployDir),
   };
   return deepFreeze({ ...components, objects: objectClaims(components), podPorts: podPorts(components), userSecrets: userCreatedSecrets(components) }, config);
 }
