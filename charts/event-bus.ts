@@ -6,8 +6,9 @@ import { ADMIN_USER } from '../config/schema/events';
 import { definitionsHash, jetStreamFiles, STREAMS_SCRIPT } from '../constructs/jetstream-objects';
 import { Identity, recommendedLabels, selectorLabels } from '../lib/labels';
 import { INBOX_PREFIX_ENV, JS_API_PREFIX_ENV, LAME_DUCK_GRACE_SECONDS, LAME_DUCK_SECONDS, NATS_CONFIG_DIR, NATS_CONFIG_FILE, NATS_PID_DIR, NATS_STORE_DIR, natsClient, natsServerConfig, passwordEnv, renderNatsConfig } from '../constructs/nats-config';
-import { eventServices, natsSubject, streamOf } from '../model/events';
-import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
+import { eventServices, natsSubject, smokePair, streamOf } from '../model/events';
+import { NetworkPolicy } from '../constructs/network';
+import { ENDPOINT, policyOf } from '../model/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService } from '../constructs/workload';
@@ -165,24 +166,12 @@ export class EventBusChart extends Chart {
 
     disruptionBudget(this, e.name, labels, selector);
 
-    const jobs: Identity[] = [model.events.streams.identity, ...(e.smoke.enabled && smokePair(config) ? [model.events.smoke.identity] : [])];
-    const scraper = model.prometheus.scraper;
-    new AllowPolicy(this, 'network-policy', {
-      name: e.name,
-      labels,
-      podSelector: selector,
-      ingress: [
-        { from: [...model.services.filter((s) => s.usesEvents).map((s) => podPeer(s.pods)), ...jobs.map((j) => podPeer(selectorLabels(j)))], ports: [tcp(e.ports.client)] },
-        ...(clustered ? [{ from: [podPeer(selector)], ports: [tcp(e.ports.cluster)] }] : []),
-        ...(scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(e.ports.metrics)] }] : []),
-      ],
-      // Routes name the other servers by DNS; a single server talks to nobody.
-      egress: clustered ? [dnsEgress(config.cluster.dns), { to: [podPeer(selector)], ports: [tcp(e.ports.cluster)] }] : [],
-    });
+    new NetworkPolicy(this, 'network-policy', policyOf(model.network, ENDPOINT.events));
 
     const files = jetStreamFiles(config);
     new NatsBoxJob(this, 'streams', {
       model,
+      endpoint: ENDPOINT.eventsStreamsJob,
       identity: model.events.streams.identity,
       name: `${model.events.streams.name}-${definitionsHash(files)}`,
       files,
@@ -210,6 +199,7 @@ export class EventBusChart extends Chart {
       ];
       new NatsBoxJob(this, 'smoke', {
         model,
+        endpoint: ENDPOINT.eventsSmokeJob,
         identity: model.events.smoke.identity,
         name: `${model.events.smoke.name}-${definitionsHash({ script, env: JSON.stringify(env) })}`,
         env,
@@ -217,17 +207,6 @@ export class EventBusChart extends Chart {
       });
     }
   }
-}
-
-/** The first declared consumer and the service that publishes its subject. */
-export function smokePair(config: Config): { publisher: string; consumer: string; subject: string; durable: string } | undefined {
-  for (const c of eventServices(config)) {
-    for (const { subject, durable } of c.events.consumes) {
-      const p = eventServices(config).find((s) => s.events.publishes.includes(subject));
-      if (p) return { publisher: p.name, consumer: c.name, subject, durable };
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -247,6 +226,8 @@ echo "$PUB_USER published to $SUBJECT (stored in $STREAM) and $SUB_USER reads it
 
 interface NatsBoxJobProps {
   readonly model: EnvironmentModel;
+  /** Its pods' endpoint in the model's network (model/network.ts). */
+  readonly endpoint: string;
   readonly identity: Identity;
   /** Named by a hash of what it applies: a new definition is a new Job, the same one is unchanged. */
   readonly name: string;
@@ -299,12 +280,6 @@ class NatsBoxJob extends Construct {
         },
       },
     });
-    new AllowPolicy(this, 'network-policy', {
-      name: identity.instance,
-      labels,
-      podSelector: selectorLabels(identity),
-      ingress: [],
-      egress: [dnsEgress(config.cluster.dns), { to: [podPeer(model.events.pods)], ports: [tcp(e.ports.client)] }],
-    });
+    new NetworkPolicy(this, 'network-policy', policyOf(model.network, props.endpoint));
   }
 }

@@ -45,7 +45,7 @@ export function objectClaims(model: Components): Claim[] {
     // The stream Job and its definitions are named by a hash of what they apply.
     claims.push({ kinds: ['Job', 'ConfigMap'], namespace: e.namespace, name: `${e.streams.name}-`, prefix: true, field: e.field });
     if (config.events.smoke.enabled) {
-      // Only when some service consumes what another publishes (charts/event-bus.ts smokePair).
+      // Only when some service consumes what another publishes (smokePair in model/events.ts).
       claims.push({ kinds: ['ServiceAccount', 'NetworkPolicy'], namespace: e.namespace, name: e.smoke.name, field: e.field, optional: true });
       claims.push({ kinds: ['Job'], namespace: e.namespace, name: `${e.smoke.name}-`, prefix: true, field: e.field, optional: true });
     }

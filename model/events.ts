@@ -26,3 +26,14 @@ export function streamOf(config: Config, subject: string): string {
   if (!s) throw new Error(`no stream stores "${subject}" (the configuration schema should have refused this)`);
   return s.name;
 }
+
+/** The smoke Job's pair: the first declared consumer and the service that publishes its subject. */
+export function smokePair(config: Config): { publisher: string; consumer: string; subject: string; durable: string } | undefined {
+  for (const c of eventServices(config)) {
+    for (const { subject, durable } of c.events.consumes) {
+      const p = eventServices(config).find((s) => s.events.publishes.includes(subject));
+      if (p) return { publisher: p.name, consumer: c.name, subject, durable };
+    }
+  }
+  return undefined;
+}

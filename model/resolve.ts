@@ -4,11 +4,12 @@ import { verifiesTokens } from '../config/schema/consistency';
 import { JWKS_PATH } from '../services/auth/src/paths';
 import { Identity, imageVersion, selectorLabels } from '../lib/labels';
 import { objectClaims, podPorts } from './claims';
-import { datastoreName } from './datastore-name';
+import { DATASTORE_COMPONENT, datastoreName } from './datastore-name';
 import { eventServices } from './events';
 import { jenkinsDeploys } from './jenkins-deploys';
 import type { Components, EnvironmentModel, Workload } from './environment';
 import { namespaceSpecs } from './namespaces';
+import { networkModel } from './network-policies';
 import { userCreatedSecrets } from './user-secrets';
 
 /** `<service>.<namespace>.svc.<cluster domain>` */
@@ -37,14 +38,25 @@ export function resolve(config: Config): EnvironmentModel {
   const services = config.services.map((s, i) => {
     const host = serviceHost(config, s.name, ns.apps);
     const datastore = datastoreName(s.name);
+    const datastoreIdentity: Identity = { name: 'redis', instance: datastore, component: DATASTORE_COMPONENT, partOf, version: imageVersion(s.datastore.image) };
+    const datastoreHost = serviceHost(config, datastore, ns.apps);
     return {
       config: s,
       field: `services[${i}].name`,
       name: s.name,
+      identity: { name: s.name, instance: s.name, component: 'microservice', partOf, version: imageVersion(s.image) },
       pods: selectorLabels({ name: s.name, instance: s.name }),
       host,
       url: `http://${host}:${s.port}`,
-      datastore: { name: datastore },
+      datastore: {
+        enabled: s.datastore.enabled,
+        name: datastore,
+        identity: datastoreIdentity,
+        pods: selectorLabels(datastoreIdentity),
+        host: datastoreHost,
+        port: s.datastore.port,
+        url: `tcp://${datastoreHost}:${s.datastore.port}`,
+      },
       usesEvents: eventClients.includes(s),
       verifiesTokens: verifiesTokens(config, s),
     };
@@ -128,7 +140,7 @@ export function resolve(config: Config): EnvironmentModel {
       scrapeTarget: j.enabled ? { service: j.name, namespace: ns.ci, port: j.port, address: `${jenkins.host}:${j.port}`, path: `${j.metricsPath}/` } : undefined,
     },
   };
-  return deepFreeze({ ...components, objects: objectClaims(components), podPorts: podPorts(components), userSecrets: userCreatedSecrets(components) }, config);
+  return deepFreeze({ ...components, objects: objectClaims(components), podPorts: podPorts(components), userSecrets: userCreatedSecrets(components), network: networkModel(components) }, config);
 }
 
 /** Freezes the model's own objects; the configuration (and the parts of it the model holds) stays the caller's. */
