@@ -115,9 +115,13 @@ export function networkModel(m: Components): NetworkModel {
   const policy = (t: Target, name: string, identity: Identity, ingress: NetworkRule[], egress: NetworkRule[]) =>
     policies.push({ endpoint: t.id, name, namespace: t.namespace, labels: recommendedLabels(identity), pods: t.pods, ingress, egress });
 
+  // Callers of each service, in configuration order (one pass: there may be a thousand services).
+  const byName = new Map(m.services.map((s) => [s.name, s]));
+  const callersOf = new Map(m.services.map((s) => [s.name, [] as ServiceModel[]]));
+  for (const c of m.services) for (const name of new Set(c.config.calls)) callersOf.get(name)!.push(c);
   for (const s of m.services) {
     const port = tcp(s.config.port);
-    const callers = m.services.filter((c) => c.config.calls.includes(s.name));
+    const callers = callersOf.get(s.name)!;
     const ds = s.config.datastore;
     policy(
       svc(s),
@@ -129,7 +133,7 @@ export function networkModel(m: Components): NetworkModel {
         ...(ds.enabled ? [pods([datastore(s)], [tcp(ds.port)])] : []),
         ...(s.usesEvents ? [pods([events], [tcp(e.ports.client)])] : []),
         ...s.config.calls.map((name) => {
-          const callee = m.services.find((c) => c.name === name)!;
+          const callee = byName.get(name)!;
           return pods([svc(callee)], [tcp(callee.config.port)]);
         }),
         // Services that verify tokens themselves fetch the auth service's public keys (JWKS).
