@@ -4,6 +4,7 @@ import type { Components, ServiceModel } from './environment';
 import { smokePair } from './events';
 import {
   datastoreEndpoint,
+  DEFAULT_DENY,
   DefaultDenyModel,
   ENDPOINT,
   flowsOf,
@@ -15,9 +16,6 @@ import {
   RuleFlow,
   serviceEndpoint,
 } from './network';
-
-/** The name of every namespace's deny-all policy. */
-export const DEFAULT_DENY = 'default-deny';
 
 /** A pod endpoint as rules name it. */
 interface Target {

@@ -93,6 +93,9 @@ export interface NetworkModel {
   readonly flows: readonly NetworkFlow[];
 }
 
+/** The name of every namespace's deny-all policy. */
+export const DEFAULT_DENY = 'default-deny';
+
 /** Endpoint ids of the components and of what lies outside the pod network. */
 export const ENDPOINT = {
   gateway: 'gateway',
