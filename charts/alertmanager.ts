@@ -5,7 +5,8 @@ import type { EnvironmentModel } from '../model/environment';
 import { checksum } from '../constructs/checksum';
 import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels } from '../lib/labels';
-import { AllowPolicy, dnsEgress, podPeer, tcp } from '../constructs/network';
+import { NetworkPolicy } from '../constructs/network';
+import { ENDPOINT, policyOf } from '../model/network';
 import { renderYaml } from '../constructs/prometheus-config';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
@@ -136,18 +137,6 @@ export class AlertmanagerChart extends Chart {
 
     disruptionBudget(this, am.name, labels, selector);
 
-    new AllowPolicy(this, 'network-policy', {
-      name: am.name,
-      labels,
-      podSelector: selector,
-      ingress: [{ from: [podPeer(model.prometheus.pods)], ports: [tcp(am.port)] }],
-      egress: withReceiverSecret
-        ? [
-            dnsEgress(config.cluster.dns),
-            // Slack or a webhook outside the cluster: its addresses are not known in advance.
-            { ports: [tcp(am.receiver.egressPort)] },
-          ]
-        : [],
-    });
+    new NetworkPolicy(this, 'network-policy', policyOf(model.network, ENDPOINT.alertmanager));
   }
 }

@@ -5,7 +5,8 @@ import type { EnvironmentModel } from '../model/environment';
 import { checksum } from '../constructs/checksum';
 import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels } from '../lib/labels';
-import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
+import { NetworkPolicy } from '../constructs/network';
+import { ENDPOINT, policyOf } from '../model/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService, spreadOverNodes, surgeRollout } from '../constructs/workload';
@@ -110,18 +111,7 @@ export class AuthChart extends Chart {
     singlePortService(this, 'service', { name: a.name, labels, selector, portName: 'http', port: a.port });
     disruptionBudget(this, a.name, labels, selector);
 
-    const scraper = model.prometheus.scraper;
-    new AllowPolicy(this, 'network-policy', {
-      name: a.name,
-      labels,
-      podSelector: selector,
-      ingress: [
-        { from: [podPeer(model.gateway.pods)], ports: [tcp(a.port)] },
-        // Services that verify tokens themselves fetch the public keys (JWKS).
-        ...model.services.filter((s) => s.verifiesTokens).map((s) => ({ from: [podPeer(s.pods)], ports: [tcp(a.port)] })),
-        ...(scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(a.port)] }] : []),
-      ],
-      egress: [dnsEgress(config.cluster.dns)],
-    });
+    // The gateway, the services that fetch the public keys (JWKS) themselves, and Prometheus.
+    new NetworkPolicy(this, 'network-policy', policyOf(model.network, ENDPOINT.auth));
   }
 }

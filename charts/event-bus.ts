@@ -7,7 +7,9 @@ import { INBOX_PREFIX_ENV, JS_API_PREFIX_ENV, NatsUser, natsUser } from '../mode
 import { definitionsHash, jetStreamFiles, STREAMS_SCRIPT } from '../constructs/jetstream-objects';
 import { Identity, recommendedLabels, selectorLabels } from '../lib/labels';
 import { LAME_DUCK_GRACE_SECONDS, LAME_DUCK_SECONDS, NATS_CONFIG_DIR, NATS_CONFIG_FILE, NATS_PID_DIR, NATS_STORE_DIR, natsServerConfig, renderNatsConfig } from '../constructs/nats-config';
-import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
+import { smokePair } from '../model/nats';
+import { NetworkPolicy } from '../constructs/network';
+import { ENDPOINT, policyOf } from '../model/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService } from '../constructs/workload';
@@ -164,24 +166,12 @@ export class EventBusChart extends Chart {
 
     disruptionBudget(this, e.name, labels, selector);
 
-    const jobs: Identity[] = [model.events.streams.identity, ...(e.smoke.enabled && smokePair(model) ? [model.events.smoke.identity] : [])];
-    const scraper = model.prometheus.scraper;
-    new AllowPolicy(this, 'network-policy', {
-      name: e.name,
-      labels,
-      podSelector: selector,
-      ingress: [
-        { from: [...model.services.filter((s) => s.usesEvents).map((s) => podPeer(s.pods)), ...jobs.map((j) => podPeer(selectorLabels(j)))], ports: [tcp(e.ports.client)] },
-        ...(clustered ? [{ from: [podPeer(selector)], ports: [tcp(e.ports.cluster)] }] : []),
-        ...(scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(e.ports.metrics)] }] : []),
-      ],
-      // Routes name the other servers by DNS; a single server talks to nobody.
-      egress: clustered ? [dnsEgress(config.cluster.dns), { to: [podPeer(selector)], ports: [tcp(e.ports.cluster)] }] : [],
-    });
+    new NetworkPolicy(this, 'network-policy', policyOf(model.network, ENDPOINT.events));
 
     const files = jetStreamFiles(model);
     new NatsBoxJob(this, 'streams', {
       model,
+      endpoint: ENDPOINT.eventsStreamsJob,
       identity: model.events.streams.identity,
       name: `${model.events.streams.name}-${definitionsHash(files)}`,
       files,
@@ -189,7 +179,7 @@ export class EventBusChart extends Chart {
       script: STREAMS_SCRIPT,
     });
 
-    const pair = smokePair(model);
+    const pair = smokePair(model.events.users);
     if (e.smoke.enabled && pair) {
       const script = smokeScript();
       const { publisher: pub, consumer: sub } = pair;
@@ -208,6 +198,7 @@ export class EventBusChart extends Chart {
       ];
       new NatsBoxJob(this, 'smoke', {
         model,
+        endpoint: ENDPOINT.eventsSmokeJob,
         identity: model.events.smoke.identity,
         name: `${model.events.smoke.name}-${definitionsHash({ script, env: JSON.stringify(env) })}`,
         env,
@@ -215,18 +206,6 @@ export class EventBusChart extends Chart {
       });
     }
   }
-}
-
-/** The first declared consumer and the user that publishes its subject (on the wire), from the model's users. */
-export function smokePair(model: EnvironmentModel): { publisher: NatsUser; consumer: NatsUser; subject: string; stream: string; durable: string } | undefined {
-  const users = model.events.users;
-  for (const c of users) {
-    for (const { subject, stream, durable } of c.consumes) {
-      const p = users.find((u) => u.publishes.some((x) => x.subject === subject));
-      if (p) return { publisher: p, consumer: c, subject, stream, durable };
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -246,6 +225,8 @@ echo "$PUB_USER published to $SUBJECT (stored in $STREAM) and $SUB_USER reads it
 
 interface NatsBoxJobProps {
   readonly model: EnvironmentModel;
+  /** Its pods' endpoint in the model's network (model/network.ts). */
+  readonly endpoint: string;
   readonly identity: Identity;
   /** Named by a hash of what it applies: a new definition is a new Job, the same one is unchanged. */
   readonly name: string;
@@ -298,12 +279,6 @@ class NatsBoxJob extends Construct {
         },
       },
     });
-    new AllowPolicy(this, 'network-policy', {
-      name: identity.instance,
-      labels,
-      podSelector: selectorLabels(identity),
-      ingress: [],
-      egress: [dnsEgress(config.cluster.dns), { to: [podPeer(model.events.pods)], ports: [tcp(e.ports.client)] }],
-    });
+    new NetworkPolicy(this, 'network-policy', policyOf(model.network, props.endpoint));
   }
 }

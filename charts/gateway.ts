@@ -5,7 +5,8 @@ import { checksum } from '../constructs/checksum';
 import { gatewayNginxConfig, HEALTH_PATH, STATUS_PATH } from '../constructs/gateway-config';
 import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels } from '../lib/labels';
-import { AllowPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
+import { NetworkPolicy } from '../constructs/network';
+import { ENDPOINT, policyOf } from '../model/network';
 import { NginxDirective, renderNginx } from '../constructs/nginx-config';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
@@ -143,21 +144,6 @@ export class GatewayChart extends Chart {
       });
     }
 
-    const scraper = model.prometheus.scraper;
-    new AllowPolicy(this, 'network-policy', {
-      name: gw.name,
-      labels,
-      podSelector: selector,
-      ingress: [
-        // The entry point: clients reach it from anywhere (Service, NodePort, Ingress controller).
-        { ports: [tcp(gw.port)] },
-        ...(scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(gw.exporter.port)] }] : []),
-      ],
-      egress: [
-        dnsEgress(config.cluster.dns),
-        ...model.services.map((s) => ({ to: [podPeer(s.pods)], ports: [tcp(s.config.port)] })),
-        ...(config.auth.enabled ? [{ to: [podPeer(model.auth.pods)], ports: [tcp(config.auth.port)] }] : []),
-      ],
-    });
+    new NetworkPolicy(this, 'network-policy', policyOf(model.network, ENDPOINT.gateway));
   }
 }

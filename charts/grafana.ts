@@ -6,7 +6,8 @@ import type { EnvironmentModel } from '../model/environment';
 import { checksum } from '../constructs/checksum';
 import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels } from '../lib/labels';
-import { AllowPolicy, dnsEgress, namespacedPodPeer, tcp } from '../constructs/network';
+import { NetworkPolicy } from '../constructs/network';
+import { ENDPOINT, policyOf } from '../model/network';
 import { containerResources, storedQuantity } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { disruptionBudget, httpProbe, ownServiceAccount, singlePortService, surgeRollout } from '../constructs/workload';
@@ -175,16 +176,6 @@ export class GrafanaChart extends Chart {
 
     disruptionBudget(this, g.name, labels, selector);
 
-    new AllowPolicy(this, 'network-policy', {
-      name: g.name,
-      labels,
-      podSelector: selector,
-      // The UI: users reach it through port-forward, a Service or an Ingress controller.
-      ingress: [{ ports: [tcp(g.port)] }],
-      egress: [
-        dnsEgress(config.cluster.dns),
-        { to: [namespacedPodPeer(config.namespaces.monitoring, model.prometheus.pods)], ports: [tcp(config.monitoring.prometheus.port)] },
-      ],
-    });
+    new NetworkPolicy(this, 'network-policy', policyOf(model.network, ENDPOINT.grafana));
   }
 }

@@ -8,7 +8,8 @@ import { PolicyRule } from '../constructs/deploy-rbac';
 import { agentPodManifest } from '../constructs/jenkins-agent-pod';
 import { ADMIN_PASSWORD_FILE, ADMIN_USERNAME_FILE, CascDocument, jenkinsCasc } from '../constructs/jenkins-casc';
 import { recommendedLabels } from '../lib/labels';
-import { AllowPolicy, DefaultDenyPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
+import { DefaultDenyPolicy, NetworkPolicy } from '../constructs/network';
+import { defaultDenyOf, ENDPOINT, policyOf } from '../model/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { httpProbe, singlePortService } from '../constructs/workload';
@@ -74,7 +75,7 @@ export class JenkinsChart extends Chart {
     const agentLabels = recommendedLabels(model.jenkins.agent.identity);
     const agentServiceName = model.jenkins.agent.name;
 
-    new DefaultDenyPolicy(this, 'default-deny', { namespace: ci, partOf: config.partOf });
+    new DefaultDenyPolicy(this, 'default-deny', defaultDenyOf(model.network, ci));
 
     // --- identities -------------------------------------------------------------------------
     const controllerSa = new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name: j.name, labels } });
@@ -253,39 +254,8 @@ export class JenkinsChart extends Chart {
     });
 
     // --- network ----------------------------------------------------------------------------
-    const scraper = model.prometheus.scraper;
-    // The API server is not a pod: its address (often a node or cloud IP behind the `kubernetes`
-    // Service's DNAT) cannot be named by pod/namespace selectors, only by port.
-    const apiServer: k8s.NetworkPolicyEgressRule = { ports: [tcp(443), tcp(6443)] };
-    // Plugin downloads (init container), Git polling and checkout, npm registry: HTTPS anywhere.
-    const https: k8s.NetworkPolicyEgressRule = { ports: [tcp(443)] };
-    const agents = model.jenkins.agent.pods;
-    new AllowPolicy(this, 'network-policy', {
-      name: j.name,
-      labels,
-      podSelector: selector,
-      ingress: [
-        // Users reach the UI through the Service, a port-forward or an Ingress controller.
-        { ports: [tcp(j.port)] },
-        // Kept explicit so that narrowing the rule above never cuts off the scraper.
-        ...(scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(j.port)] }] : []),
-        { from: [podPeer(agents)], ports: [tcp(j.agentPort)] },
-      ],
-      egress: [dnsEgress(config.cluster.dns), apiServer, https],
-    });
-    new AllowPolicy(this, 'agent-network-policy', {
-      name: agentServiceName,
-      labels: agentLabels,
-      podSelector: agents,
-      ingress: [],
-      egress: [
-        dnsEgress(config.cluster.dns),
-        { to: [podPeer(selector)], ports: [tcp(j.port), tcp(j.agentPort)] },
-        // Only the kubectl container talks to the API server, and only when Jenkins deploys.
-        ...(deploys ? [apiServer] : []),
-        https,
-      ],
-    });
+    new NetworkPolicy(this, 'network-policy', policyOf(model.network, ENDPOINT.jenkins));
+    new NetworkPolicy(this, 'agent-network-policy', policyOf(model.network, ENDPOINT.jenkinsAgent));
   }
 }
 

@@ -4,14 +4,14 @@ import type { EnvironmentModel } from '../model/environment';
 import type { KsmResource } from '../config/schema/monitoring';
 import { appDeployment } from '../constructs/deployment';
 import { recommendedLabels, selectorLabels } from '../lib/labels';
-import { AllowPolicy, podPeer, tcp } from '../constructs/network';
+import { NetworkPolicy } from '../constructs/network';
+import { ENDPOINT, policyOf } from '../model/network';
 import { clusterReadAccess, ReadRule } from '../constructs/rbac';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { httpProbe, singlePortService } from '../constructs/workload';
 import * as k8s from '../imports/k8s';
 import { METRICS_PORT_NAME } from './prometheus-config';
-import { API_SERVER_PORTS } from './prometheus';
 
 /** API group and resource of each kube-state-metrics `--resources` name (list/watch is all it needs). */
 export const KSM_API: Record<KsmResource, { apiGroup: string; resource: string }> = {
@@ -97,13 +97,6 @@ export class KubeStateMetricsChart extends Chart {
 
     singlePortService(this, 'service', { name: ksm.name, labels, selector, portName: METRICS_PORT_NAME, port: ksm.port });
 
-    new AllowPolicy(this, 'network-policy', {
-      name: ksm.name,
-      labels,
-      podSelector: selector,
-      ingress: [{ from: [podPeer(model.prometheus.pods)], ports: [tcp(ksm.port)] }],
-      // The API server is reached by its Service IP (no DNS); see prometheus.ts on why any destination.
-      egress: [{ ports: API_SERVER_PORTS.map(tcp) }],
-    });
+    new NetworkPolicy(this, 'network-policy', policyOf(model.network, ENDPOINT.kubeStateMetrics));
   }
 }

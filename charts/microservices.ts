@@ -4,6 +4,7 @@ import type { EnvironmentModel } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
 import { DefaultDenyPolicy } from '../constructs/network';
 import { natsUser } from '../model/nats';
+import { datastoreEndpoint, defaultDenyOf, policyOf, serviceEndpoint } from '../model/network';
 import { natsClientEnv } from './event-bus';
 
 /**
@@ -18,31 +19,21 @@ export class MicroservicesChart extends Chart {
     const config = model.config;
     super(scope, id, { namespace: config.namespaces.apps, disableResourceNameHashes: true });
 
-    new DefaultDenyPolicy(this, 'default-deny', { namespace: config.namespaces.apps, partOf: config.partOf });
+    new DefaultDenyPolicy(this, 'default-deny', defaultDenyOf(model.network, config.namespaces.apps));
 
     const byName = new Map(model.services.map((s) => [s.name, s]));
-    const endpoint = (name: string) => {
-      const callee = byName.get(name)!;
-      return { name, url: callee.url, pods: callee.pods, port: callee.config.port };
-    };
-    const authJwks = { url: model.auth.jwksUrl, pods: model.auth.pods, port: config.auth.port };
     this.services = model.services.map(
-      ({ config: service, usesEvents, verifiesTokens }) =>
+      ({ config: service, identity, datastore, usesEvents, verifiesTokens }) =>
         new Microservice(this, service.name, {
           service,
-          namespace: config.namespaces.apps,
-          partOf: config.partOf,
+          identity,
           imagePullPolicy: config.imagePullPolicy,
-          clusterDomain: config.cluster.domain,
-          dns: config.cluster.dns,
-          clients: model.gateway.pods,
-          scraper: model.prometheus.scraper,
-          callees: service.calls.map(endpoint),
-          callers: model.services.filter((s) => s.config.calls.includes(service.name)).map((s) => s.pods),
-          authJwks: verifiesTokens ? authJwks : undefined,
-          events: usesEvents
-            ? { env: natsClientEnv(model, natsUser(model.events, service.name)), pods: model.events.pods, port: config.events.ports.client }
-            : undefined,
+          policy: policyOf(model.network, serviceEndpoint(service.name)),
+          datastore: datastore.enabled ? { model: datastore, policy: policyOf(model.network, datastoreEndpoint(service.name)) } : undefined,
+          scraped: model.prometheus.scraper !== undefined,
+          callees: service.calls.map((name) => ({ name, url: byName.get(name)!.url })),
+          authJwksUrl: verifiesTokens ? model.auth.jwksUrl : undefined,
+          events: usesEvents ? { env: natsClientEnv(model, natsUser(model.events, service.name)) } : undefined,
         }),
     );
   }

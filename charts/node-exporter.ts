@@ -2,7 +2,8 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { EnvironmentModel } from '../model/environment';
 import { recommendedLabels, selectorLabels } from '../lib/labels';
-import { AllowPolicy, DefaultDenyPolicy, namespacedPodPeer, tcp } from '../constructs/network';
+import { DefaultDenyPolicy, NetworkPolicy } from '../constructs/network';
+import { defaultDenyOf, ENDPOINT, policyOf } from '../model/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { httpProbe, ownServiceAccount } from '../constructs/workload';
@@ -44,7 +45,7 @@ export class NodeExporterChart extends Chart {
     const labels = recommendedLabels(identity);
     const selector = selectorLabels(identity);
 
-    new DefaultDenyPolicy(this, 'default-deny', { namespace, partOf: config.partOf });
+    new DefaultDenyPolicy(this, 'default-deny', defaultDenyOf(model.network, namespace));
 
     const sa = ownServiceAccount(this, ne.name, labels);
     const mount = (name: string) => HOST_MOUNTS.find((m) => m.name === name)!.mountPath;
@@ -104,15 +105,6 @@ export class NodeExporterChart extends Chart {
       },
     });
 
-    // Most CNIs do not apply NetworkPolicies to host-network pods; this states the intended
-    // flows for those that do: Prometheus in, nothing out.
-    const scraper = model.prometheus.scraper;
-    new AllowPolicy(this, 'network-policy', {
-      name: ne.name,
-      labels,
-      podSelector: selector,
-      ingress: scraper ? [{ from: [namespacedPodPeer(scraper.namespace, scraper.labels)], ports: [tcp(ne.port)] }] : [],
-      egress: [],
-    });
+    new NetworkPolicy(this, 'network-policy', policyOf(model.network, ENDPOINT.nodeExporter));
   }
 }

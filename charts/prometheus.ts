@@ -1,9 +1,9 @@
-import { eventBusDeployed } from '../model/events';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { EnvironmentModel } from '../model/environment';
 import { recommendedLabels } from '../lib/labels';
-import { AllowPolicy, DefaultDenyPolicy, dnsEgress, namespacedPodPeer, podPeer, tcp } from '../constructs/network';
+import { DefaultDenyPolicy, NetworkPolicy } from '../constructs/network';
+import { defaultDenyOf, ENDPOINT, policyOf } from '../model/network';
 
 import { renderYaml } from '../constructs/prometheus-config';
 import { clusterReadAccess, namespaceReadAccess } from '../constructs/rbac';
@@ -22,37 +22,6 @@ import {
 } from './prometheus-config';
 
 const DATA_DIR = '/prometheus';
-/** Ports on which Prometheus reaches the Kubernetes API (Service port, then the real apiserver port after DNAT) and kubelets. */
-export const API_SERVER_PORTS = [443, 6443];
-export const KUBELET_PORT = 10250;
-
-/** Egress rules of Prometheus: exactly the scrape targets, the API server, the kubelets and DNS. */
-export function prometheusEgress(model: EnvironmentModel): k8s.NetworkPolicyEgressRule[] {
-  const config = model.config;
-  const ns = config.namespaces;
-  const m = config.monitoring;
-  const inNamespace = (namespace: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
-  const datastoreExporterPorts = config.services.filter((s) => s.datastore.enabled).map((s) => s.datastore.exporter.port);
-  const eventBusPorts = eventBusDeployed(config) ? [config.events.ports.metrics] : [];
-  const authPorts = config.auth.enabled ? [config.auth.port] : [];
-  const appPorts = [
-    ...new Set([...config.services.map((s) => s.port), config.gateway.exporter.port, ...datastoreExporterPorts, ...eventBusPorts, ...authPorts]),
-  ].sort((a, b) => a - b);
-  return [
-    dnsEgress(config.cluster.dns),
-    // The API server (discovery) and the kubelets (kubelet and cAdvisor metrics) run on the nodes'
-    // host network or outside the cluster: no pod or namespace selector can match them, and their
-    // addresses differ per cluster. So these ports are allowed to any destination.
-    { ports: [...API_SERVER_PORTS, KUBELET_PORT].map(tcp) },
-    // node-exporter uses the host network too: its address is the node's.
-    { ports: [tcp(m.nodeExporter.port)] },
-    // Annotated pods in the apps namespace, on the metrics ports they declare.
-    { to: [inNamespace(ns.apps)], ports: appPorts.map(tcp) },
-    ...(config.jenkins.enabled ? [{ to: [inNamespace(ns.ci)], ports: [tcp(config.jenkins.port)] }] : []),
-    { to: [podPeer(model.alertmanager.pods)], ports: [tcp(m.alertmanager.port)] },
-    { to: [podPeer(model.kubeStateMetrics.pods)], ports: [tcp(m.kubeStateMetrics.port)] },
-  ];
-}
 
 /**
  * Prometheus: one replica as a StatefulSet with its own volume (a ReadWriteOnce volume under a
@@ -72,7 +41,7 @@ export class PrometheusChart extends Chart {
     const selector = model.prometheus.pods;
 
     // The monitoring namespace: nothing flows unless a policy below (or Grafana's) allows it.
-    new DefaultDenyPolicy(this, 'default-deny', { namespace, partOf: config.partOf });
+    new DefaultDenyPolicy(this, 'default-deny', defaultDenyOf(model.network, namespace));
 
     const sa = new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: { name: p.name, labels },
@@ -193,12 +162,7 @@ export class PrometheusChart extends Chart {
 
     disruptionBudget(this, p.name, labels, selector);
 
-    new AllowPolicy(this, 'network-policy', {
-      name: p.name,
-      labels,
-      podSelector: selector,
-      ingress: [{ from: [namespacedPodPeer(namespace, model.grafana.pods)], ports: [tcp(p.port)] }],
-      egress: prometheusEgress(model),
-    });
+    // Egress: exactly the scrape targets, the API server, the kubelets and DNS.
+    new NetworkPolicy(this, 'network-policy', policyOf(model.network, ENDPOINT.prometheus));
   }
 }

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { AUTH_JWKS_ENV, calleeEnvName, type MicroserviceConfig } from '../config/schema/microservices';
 import * as k8s from '../imports/k8s';
-import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } from '../lib/labels';
-import { AllowPolicy, ClusterDns, dnsEgress, namespacedPodPeer, podPeer, tcp } from './network';
-import { datastoreName } from '../model/datastore-name';
+import { Identity, recommendedLabels, selectorLabels } from '../lib/labels';
+import type { DatastoreModel } from '../model/environment';
+import type { NetworkPolicyModel } from '../model/network';
+import { NetworkPolicy } from './network';
 import { RedisDatastore } from './redis-datastore';
 import { containerResources } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security';
@@ -11,31 +12,26 @@ import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, sing
 
 export interface MicroserviceProps {
   readonly service: MicroserviceConfig;
-  readonly namespace: string;
-  readonly partOf: string;
+  readonly identity: Identity;
   readonly imagePullPolicy: string;
-  readonly clusterDomain: string;
-  readonly dns: ClusterDns;
-  /** Pods (same namespace) allowed to call the service: the API gateway. */
-  readonly clients: Labels;
-  /** Pods allowed to scrape metrics: Prometheus, in its namespace. */
-  readonly scraper?: { readonly namespace: string; readonly labels: Labels };
-  /** The event bus, when the service declares events: its NATS_* variables and where to reach it. */
-  readonly events?: { readonly env: k8s.EnvVar[]; readonly pods: Labels; readonly port: number };
-  /** The services it calls (its `calls`): each becomes `<NAME>_URL`, a podinfo backend and an egress rule. */
+  /** Who may reach its pods and what they may reach (model/network.ts). */
+  readonly policy: NetworkPolicyModel;
+  /** Its datastore, when enabled, and the datastore pod's policy. */
+  readonly datastore?: { readonly model: DatastoreModel; readonly policy: NetworkPolicyModel };
+  /** Prometheus scrapes the datastore (monitoring is on): its exporter sidecar runs. */
+  readonly scraped: boolean;
+  /** The event bus, when the service declares events: its NATS_* variables. */
+  readonly events?: { readonly env: k8s.EnvVar[] };
+  /** The services it calls (its `calls`): each becomes `<NAME>_URL` and a podinfo backend. */
   readonly callees?: readonly ServiceEndpoint[];
-  /** Pods of the services that call this one: each is an ingress rule on the service port. */
-  readonly callers?: readonly Labels[];
-  /** The auth service's public keys, for a service that verifies tokens itself: AUTH_JWKS_URL and an egress rule. */
-  readonly authJwks?: { readonly url: string; readonly pods: Labels; readonly port: number };
+  /** The auth service's public keys (AUTH_JWKS_URL), for a service that verifies tokens itself. */
+  readonly authJwksUrl?: string;
 }
 
-/** Where a service is reached: its in-cluster URL (Service DNS), and its pods and port for policies. */
+/** Where a service is reached: its in-cluster URL (Service DNS). */
 export interface ServiceEndpoint {
   readonly name: string;
   readonly url: string;
-  readonly pods: Labels;
-  readonly port: number;
 }
 
 /**
@@ -53,23 +49,20 @@ export class Microservice extends Construct {
     const svc = props.service;
     this.name = svc.name;
     this.port = svc.port;
-    this.identity = { name: svc.name, instance: svc.name, component: 'microservice', partOf: props.partOf, version: imageVersion(svc.image) };
+    this.identity = props.identity;
     const labels = recommendedLabels(this.identity);
     const selector = selectorLabels(this.identity);
 
-    if (svc.datastore.enabled) {
+    if (props.datastore) {
       this.datastore = new RedisDatastore(this, 'datastore', {
-        name: datastoreName(svc.name),
+        model: props.datastore.model,
         datastore: svc.datastore,
-        partOf: props.partOf,
         imagePullPolicy: props.imagePullPolicy,
-        owner: selector,
-        scraper: props.scraper,
+        policy: props.datastore.policy,
+        exporter: props.scraped,
       });
     }
-    const cacheUrl = this.datastore
-      ? `tcp://${this.datastore.identity.instance}.${props.namespace}.svc.${props.clusterDomain}:${this.datastore.port}`
-      : undefined;
+    const cacheUrl = props.datastore?.model.url;
 
     const callees = props.callees ?? [];
     const sa = ownServiceAccount(this, svc.name, labels);
@@ -83,7 +76,7 @@ export class Microservice extends Construct {
       ...(props.events?.env ?? []),
       // Service discovery through cluster DNS: any image reads where each callee is.
       ...callees.map((c) => ({ name: calleeEnvName(c.name), value: c.url })),
-      ...(props.authJwks ? [{ name: AUTH_JWKS_ENV, value: props.authJwks.url }] : []),
+      ...(props.authJwksUrl ? [{ name: AUTH_JWKS_ENV, value: props.authJwksUrl }] : []),
     ];
 
     new k8s.KubeDeployment(this, 'deployment', {
@@ -163,22 +156,7 @@ export class Microservice extends Construct {
       });
     }
 
-    new AllowPolicy(this, 'network-policy', {
-      name: svc.name,
-      labels,
-      podSelector: selector,
-      ingress: [
-        { from: [podPeer(props.clients)], ports: [tcp(svc.port)] },
-        ...(props.callers ?? []).map((pods) => ({ from: [podPeer(pods)], ports: [tcp(svc.port)] })),
-        ...(props.scraper ? [{ from: [namespacedPodPeer(props.scraper.namespace, props.scraper.labels)], ports: [tcp(svc.port)] }] : []),
-      ],
-      egress: [
-        dnsEgress(props.dns),
-        ...(this.datastore ? [{ to: [podPeer(selectorLabels(this.datastore.identity))], ports: [tcp(this.datastore.port)] }] : []),
-        ...(props.events ? [{ to: [podPeer(props.events.pods)], ports: [tcp(props.events.port)] }] : []),
-        ...callees.map((c) => ({ to: [podPeer(c.pods)], ports: [tcp(c.port)] })),
-        ...(props.authJwks ? [{ to: [podPeer(props.authJwks.pods)], ports: [tcp(props.authJwks.port)] }] : []),
-      ],
-    });
+    // The gateway, its callers and Prometheus in; DNS, its datastore, the bus, its callees and the auth service's keys out.
+    new NetworkPolicy(this, 'network-policy', props.policy);
   }
 }

@@ -1,65 +1,56 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { Labels, recommendedLabels } from '../lib/labels';
+import type { DefaultDenyModel, NetworkPeer, NetworkPolicyModel, NetworkPort, NetworkRule } from '../model/network';
 
-/** Pods with these labels in the same namespace. */
-export function podPeer(labels: Labels): k8s.NetworkPolicyPeer {
-  return { podSelector: { matchLabels: labels } };
+function peer(p: NetworkPeer): k8s.NetworkPolicyPeer {
+  switch (p.kind) {
+    case 'pods':
+      return { podSelector: { matchLabels: p.labels } };
+    // Namespaces are selected by their immutable name label.
+    case 'namespacedPods':
+      return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } }, podSelector: { matchLabels: p.labels } };
+    case 'namespace':
+      return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } } };
+  }
 }
 
-/** Pods with these labels in another namespace (selected by its immutable name label). */
-export function namespacedPodPeer(namespace: string, labels: Labels): k8s.NetworkPolicyPeer {
-  return {
-    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
-    podSelector: { matchLabels: labels },
-  };
+function port(p: NetworkPort): k8s.NetworkPolicyPort {
+  return { protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port) };
 }
 
-export function tcp(port: number): k8s.NetworkPolicyPort {
-  return { protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) };
+/** No peers: the rule names ports only, so any address matches. */
+function ingressRule(r: NetworkRule): k8s.NetworkPolicyIngressRule {
+  return r.peers.length > 0 ? { from: r.peers.map(peer), ports: r.ports.map(port) } : { ports: r.ports.map(port) };
 }
 
-export interface ClusterDns {
-  readonly namespace: string;
-  readonly podLabels: Labels;
+function egressRule(r: NetworkRule): k8s.NetworkPolicyEgressRule {
+  return r.peers.length > 0 ? { to: r.peers.map(peer), ports: r.ports.map(port) } : { ports: r.ports.map(port) };
 }
 
-/** Egress to the cluster DNS only: default-deny egress would otherwise break every name lookup. */
-export function dnsEgress(dns: ClusterDns): k8s.NetworkPolicyEgressRule {
-  return {
-    to: [namespacedPodPeer(dns.namespace, dns.podLabels)],
-    ports: [
-      { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
-      { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
-    ],
-  };
-}
-
-export interface AllowPolicyProps {
-  readonly name: string;
-  readonly labels: Labels;
-  /** The pods the policy applies to. */
-  readonly podSelector: Labels;
-  readonly ingress: k8s.NetworkPolicyIngressRule[];
-  readonly egress: k8s.NetworkPolicyEgressRule[];
+/** The chart's namespace is where the object lands: it must be the one the model placed the policy in. */
+function checkNamespace(scope: Construct, namespace: string, name: string): void {
+  const chart = Chart.of(scope).namespace;
+  if (chart !== namespace) throw new Error(`NetworkPolicy ${name} belongs in namespace ${namespace}, but its chart writes to ${chart}`);
 }
 
 /**
- * A policy that names both directions, so the pods it selects accept and send only what it lists
- * (an empty list means nothing at all). An empty list is left out rather than written: the API
- * server drops it, so `ingress: []` would make every apply a change; `policyTypes` keeps the
- * direction denied.
+ * A component's policy from the model (model/network.ts). It names both directions, so the pods it
+ * selects accept and send only what it lists (an empty list means nothing at all). An empty list
+ * is left out rather than written: the API server drops it, so `ingress: []` would make every
+ * apply a change; `policyTypes` keeps the direction denied.
  */
-export class AllowPolicy extends Construct {
-  constructor(scope: Construct, id: string, props: AllowPolicyProps) {
+export class NetworkPolicy extends Construct {
+  constructor(scope: Construct, id: string, policy: NetworkPolicyModel) {
     super(scope, id);
+    checkNamespace(this, policy.namespace, policy.name);
     new k8s.KubeNetworkPolicy(this, 'policy', {
-      metadata: { name: props.name, labels: props.labels },
+      metadata: { name: policy.name, labels: { ...policy.labels } },
       spec: {
-        podSelector: { matchLabels: props.podSelector },
+        podSelector: { matchLabels: policy.pods },
         policyTypes: ['Ingress', 'Egress'],
-        ...(props.ingress.length > 0 ? { ingress: props.ingress } : {}),
-        ...(props.egress.length > 0 ? { egress: props.egress } : {}),
+        ...(policy.ingress.length > 0 ? { ingress: policy.ingress.map(ingressRule) } : {}),
+        ...(policy.egress.length > 0 ? { egress: policy.egress.map(egressRule) } : {}),
       },
     });
   }
@@ -67,13 +58,11 @@ export class AllowPolicy extends Construct {
 
 /** Deny every flow into and out of a namespace's pods unless another policy allows it. */
 export class DefaultDenyPolicy extends Construct {
-  constructor(scope: Construct, id: string, props: { namespace: string; partOf: string }) {
+  constructor(scope: Construct, id: string, policy: DefaultDenyModel) {
     super(scope, id);
+    checkNamespace(this, policy.namespace, policy.name);
     new k8s.KubeNetworkPolicy(this, 'policy', {
-      metadata: {
-        name: 'default-deny',
-        labels: recommendedLabels({ name: 'default-deny', instance: `${props.namespace}-default-deny`, component: 'network-policy', partOf: props.partOf }),
-      },
+      metadata: { name: policy.name, labels: { ...policy.labels } },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
   }

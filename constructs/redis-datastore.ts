@@ -2,15 +2,16 @@ import { Construct } from 'constructs';
 import type { MicroserviceConfig } from '../config/schema/microservices';
 import { SingleInstanceStatefulSet } from './single-instance-statefulset';
 import * as k8s from '../imports/k8s';
-import { imageVersion, Identity, Labels, recommendedLabels, selectorLabels } from '../lib/labels';
-import { AllowPolicy, namespacedPodPeer, podPeer, tcp } from './network';
+import { Identity, recommendedLabels } from '../lib/labels';
+import type { DatastoreModel } from '../model/environment';
+import type { NetworkPolicyModel } from '../model/network';
+import { NetworkPolicy } from './network';
 import { containerResources } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security';
 import { quantityBytes } from '../lib/quantity';
 import { httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService } from './workload';
 
-/** The `app.kubernetes.io/component` of every datastore; alerts and dashboards select on it. */
-export const DATASTORE_COMPONENT = 'datastore';
+export { DATASTORE_COMPONENT } from '../model/datastore-name';
 /** Where the exporter serves its metrics (its default, written out so the scrape annotation can name it). */
 export const EXPORTER_METRICS_PATH = '/metrics';
 
@@ -23,7 +24,7 @@ export function redisArgs(ds: DatastoreConfig): string[] {
   return [
     '--port', String(ds.port),
     '--dir', '/data',
-    // Access control is the NetworkPolicy below: only the owning service reaches this port.
+    // Access control is its NetworkPolicy: only the owning service reaches this port.
     '--protected-mode', 'no',
     '--appendonly', 'yes',
     '--maxmemory', String(maxmemory),
@@ -48,15 +49,14 @@ export function redisExporterArgs(ds: DatastoreConfig): string[] {
 }
 
 export interface RedisDatastoreProps {
-  /** Name of the Service, StatefulSet and ServiceAccount. */
-  readonly name: string;
+  /** Its name (Service, StatefulSet and ServiceAccount), identity and port. */
+  readonly model: DatastoreModel;
   readonly datastore: MicroserviceConfig['datastore'];
-  readonly partOf: string;
   readonly imagePullPolicy: string;
-  /** The only pods allowed to connect: the owning microservice. */
-  readonly owner: Labels;
-  /** Prometheus, allowed to the exporter's port only; without it no exporter runs (monitoring is off). */
-  readonly scraper?: { readonly namespace: string; readonly labels: Labels };
+  /** Only the owning microservice reaches Redis; Prometheus (when scraping) the exporter's port only. */
+  readonly policy: NetworkPolicyModel;
+  /** Run the exporter sidecar: Prometheus scrapes it (monitoring is on). */
+  readonly exporter: boolean;
 }
 
 /**
@@ -76,16 +76,17 @@ export class RedisDatastore extends Construct {
   constructor(scope: Construct, id: string, props: RedisDatastoreProps) {
     super(scope, id);
     const ds = props.datastore;
-    this.port = ds.port;
-    this.identity = { name: 'redis', instance: props.name, component: DATASTORE_COMPONENT, partOf: props.partOf, version: imageVersion(ds.image) };
+    const name = props.model.name;
+    this.port = props.model.port;
+    this.identity = props.model.identity;
     const labels = recommendedLabels(this.identity);
-    const selector = selectorLabels(this.identity);
-    const sa = ownServiceAccount(this, props.name, labels);
+    const selector = props.model.pods;
+    const sa = ownServiceAccount(this, name, labels);
 
     // Headless: one pod, and the StatefulSet's stable network identity.
-    const service = singlePortService(this, 'service', { name: props.name, labels, selector, portName: 'redis', port: ds.port, headless: true });
+    const service = singlePortService(this, 'service', { name, labels, selector, portName: 'redis', port: ds.port, headless: true });
 
-    const exporter: k8s.Container | undefined = props.scraper && {
+    const exporter: k8s.Container | undefined = props.exporter ? {
       name: 'exporter',
       image: ds.exporter.image,
       imagePullPolicy: props.imagePullPolicy,
@@ -96,9 +97,9 @@ export class RedisDatastore extends Construct {
       // /health answers without asking Redis: a Redis outage shows as redis_up 0, not as a restarted exporter.
       livenessProbe: httpProbe('/health', 'metrics', { periodSeconds: 15 }),
       readinessProbe: httpProbe('/health', 'metrics'),
-    };
+    } : undefined;
     new SingleInstanceStatefulSet(this, 'statefulset', {
-      name: props.name,
+      name,
       identity: this.identity,
       serviceName: service.name,
       pod: {
@@ -129,16 +130,6 @@ export class RedisDatastore extends Construct {
       claims: { data: ds.storage },
     });
 
-    new AllowPolicy(this, 'network-policy', {
-      name: props.name,
-      labels,
-      podSelector: selector,
-      ingress: [
-        { from: [podPeer(props.owner)], ports: [tcp(ds.port)] },
-        // Prometheus reaches the exporter only; the exporter reaches Redis over loopback.
-        ...(props.scraper ? [{ from: [namespacedPodPeer(props.scraper.namespace, props.scraper.labels)], ports: [tcp(ds.exporter.port)] }] : []),
-      ],
-      egress: [],
-    });
+    new NetworkPolicy(this, 'network-policy', props.policy);
   }
 }

@@ -6,6 +6,7 @@ export type { Claim, PodPorts };
 
 import { nameRule } from '../lib/names';
 import { APPLYSET_CRD_NAME, APPLYSET_TYPE } from './applyset-type';
+import { DEFAULT_DENY } from './network';
 
 // The claims and pod ports of the resolved model, and the clash and name checks model/check.ts runs on them.
 
@@ -21,7 +22,7 @@ export function objectClaims(model: Components): Claim[] {
   // A namespace exists only when a component that lives there is enabled.
   for (const n of model.namespaces) {
     claim(undefined, n.name, `namespaces.${n.key}`, 'Namespace');
-    claim(n.name, 'default-deny', `namespaces.${n.key}`, 'NetworkPolicy');
+    claim(n.name, DEFAULT_DENY, `namespaces.${n.key}`, 'NetworkPolicy');
   }
 
   for (const s of model.services) {
@@ -45,7 +46,7 @@ export function objectClaims(model: Components): Claim[] {
     // The stream Job and its definitions are named by a hash of what they apply.
     claims.push({ kinds: ['Job', 'ConfigMap'], namespace: e.namespace, name: `${e.streams.name}-`, prefix: true, field: e.field });
     if (config.events.smoke.enabled) {
-      // Only when some service consumes what another publishes (charts/event-bus.ts smokePair).
+      // Only when some service consumes what another publishes (smokePair in model/nats.ts).
       claims.push({ kinds: ['ServiceAccount', 'NetworkPolicy'], namespace: e.namespace, name: e.smoke.name, field: e.field, optional: true });
       claims.push({ kinds: ['Job'], namespace: e.namespace, name: `${e.smoke.name}-`, prefix: true, field: e.field, optional: true });
     }

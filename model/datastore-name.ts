@@ -2,3 +2,6 @@
 export function datastoreName(service: string): string {
   return `${service}-redis`;
 }
+
+/** The `app.kubernetes.io/component` of every datastore; alerts and dashboards select on it. */
+export const DATASTORE_COMPONENT = 'datastore';

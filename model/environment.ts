@@ -4,6 +4,7 @@ import type { UserCreatedObject } from '../lib/user-created';
 import type { Claim, PodPorts } from './objects';
 import type { NamespaceSpec } from './namespaces';
 import type { NatsFacts } from './nats';
+import type { NetworkModel } from './network';
 
 /**
  * The resolved environment: every fact derived from the validated configuration, computed once
@@ -32,10 +33,12 @@ export interface EnvironmentModel {
   readonly podPorts: readonly PodPorts[];
   /** The Secrets pods reference that the user creates (credentials never go into dist/). */
   readonly userSecrets: readonly UserCreatedObject[];
+  /** The NetworkPolicies as data and the flows they allow (model/network.ts). */
+  readonly network: NetworkModel;
 }
 
 /** The parts of the model the claims are derived from. */
-export type Components = Omit<EnvironmentModel, 'objects' | 'podPorts' | 'userSecrets'>;
+export type Components = Omit<EnvironmentModel, 'objects' | 'podPorts' | 'userSecrets' | 'network'>;
 
 /** A component that runs pods: its name (workload and Service), where, its labels and its address. */
 export interface Workload {
@@ -62,12 +65,13 @@ export interface ServiceModel {
   readonly config: Config['services'][number];
   readonly field: string;
   readonly name: string;
+  readonly identity: Identity;
   readonly pods: Labels;
   readonly host: string;
   /** `http://<host>:<port>`: what a caller is given. */
   readonly url: string;
   /** Its Redis, named `<service>-redis` (present in the model even when the datastore is off). */
-  readonly datastore: { readonly name: string };
+  readonly datastore: DatastoreModel;
   /** Whether it publishes or consumes events on a deployed bus. */
   readonly usesEvents: boolean;
   /** Whether it verifies tokens itself (gets AUTH_JWKS_URL and may fetch the auth service's public keys). */
@@ -83,6 +87,21 @@ export interface ServiceCall {
   /** The caller's environment variable holding the callee's URL, `<NAME>_URL`. */
   readonly env: string;
   /** The callee's `url`. */
+  readonly url: string;
+}
+
+/** A microservice's own Redis: reachable only from the service's pods. */
+export interface DatastoreModel {
+  readonly enabled: boolean;
+  /** Its Service (headless), StatefulSet and ServiceAccount. */
+  readonly name: string;
+  readonly identity: Identity;
+  /** Selector labels of its pod. */
+  readonly pods: Labels;
+  /** `<name>.<namespace>.svc.<cluster domain>` */
+  readonly host: string;
+  readonly port: number;
+  /** `tcp://<host>:<port>`: the service's DATASTORE_URL and podinfo's `--cache-server`. */
   readonly url: string;
 }
 

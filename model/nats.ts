@@ -158,3 +158,14 @@ export function natsUser(facts: Pick<NatsFacts, 'users'>, name: string): NatsUse
   if (!u) throw new Error(`"${name}" is no NATS user of this environment (users: ${facts.users.map((x) => x.user).join(', ')})`);
   return u;
 }
+
+/** The smoke Job's pair: the first declared consumer and the user that publishes its subject (on the wire). */
+export function smokePair(users: readonly NatsUser[]): { publisher: NatsUser; consumer: NatsUser; subject: string; stream: string; durable: string } | undefined {
+  for (const c of users) {
+    for (const { subject, stream, durable } of c.consumes) {
+      const p = users.find((u) => u.publishes.some((x) => x.subject === subject));
+      if (p) return { publisher: p, consumer: c, subject, stream, durable };
+    }
+  }
+  return undefined;
+}

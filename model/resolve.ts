@@ -6,13 +6,14 @@ import { calleeEnvName } from '../config/schema/microservices';
 import { JWKS_PATH } from '../services/auth/src/paths';
 import { Identity, imageVersion, selectorLabels } from '../lib/labels';
 import { objectClaims, podPorts } from './claims';
-import { datastoreName } from './datastore-name';
+import { DATASTORE_COMPONENT, datastoreName } from './datastore-name';
 import { eventServices } from './events';
 import { gitopsModel } from './gitops';
 import { jenkinsDeploys } from './jenkins-deploys';
 import type { Components, EnvironmentModel, Workload } from './environment';
 import { namespaceSpecs } from './namespaces';
 import { natsFacts } from './nats';
+import { networkModel } from './network-policies';
 import { userCreatedSecrets } from './user-secrets';
 
 /** `<service>.<namespace>.svc.<cluster domain>` */
@@ -41,14 +42,25 @@ export function resolve(config: Config): EnvironmentModel {
   const services = config.services.map((s, i) => {
     const host = serviceHost(config, s.name, ns.apps);
     const datastore = datastoreName(s.name);
+    const datastoreIdentity: Identity = { name: 'redis', instance: datastore, component: DATASTORE_COMPONENT, partOf, version: imageVersion(s.datastore.image) };
+    const datastoreHost = serviceHost(config, datastore, ns.apps);
     return {
       config: s,
       field: `services[${i}].name`,
       name: s.name,
+      identity: { name: s.name, instance: s.name, component: 'microservice', partOf, version: imageVersion(s.image) },
       pods: selectorLabels({ name: s.name, instance: s.name }),
       host,
       url: `http://${host}:${s.port}`,
-      datastore: { name: datastore },
+      datastore: {
+        enabled: s.datastore.enabled,
+        name: datastore,
+        identity: datastoreIdentity,
+        pods: selectorLabels(datastoreIdentity),
+        host: datastoreHost,
+        port: s.datastore.port,
+        url: `tcp://${datastoreHost}:${s.datastore.port}`,
+      },
       usesEvents: eventClients.includes(s),
       verifiesTokens: verifiesTokens(config, s),
     };
@@ -140,7 +152,7 @@ export function resolve(config: Config): EnvironmentModel {
     },
     gitops: gitopsModel(config, deployDir),
   };
-  return deepFreeze({ ...components, objects: objectClaims(components), podPorts: podPorts(components), userSecrets: userCreatedSecrets(components) }, config);
+  return deepFreeze({ ...components, objects: objectClaims(components), podPorts: podPorts(components), userSecrets: userCreatedSecrets(components), network: networkModel(components) }, config);
 }
 
 /** Freezes the model's own objects; the configuration (and the parts of it the model holds) stays the caller's. */
