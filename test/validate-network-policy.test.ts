@@ -158,7 +158,7 @@ describe('required flows derived from the objects', () => {
   test('a service whose egress omits DNS is reported', () => {
     const findings = checkFlows(system({ newsEgress: [{ to: [{ podSelector: { matchLabels: selectorOf('news-redis') } }], ports: [{ port: 6379 }] }] }));
     expect(findings.map((f) => f.message)).toEqual(expect.arrayContaining([expect.stringMatching(/block .*news → cluster DNS .* 53\/UDP/)]));
-    expect(findings[0].fix).toContain('dnsEgress');
+    expect(findings[0].fix).toContain('cluster DNS pods on 53/UDP and 53/TCP');
   });
 
   test('a service that cannot reach its own datastore is reported', () => {

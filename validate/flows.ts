@@ -131,7 +131,7 @@ export function checkFlows(manifests: readonly Manifest[], options: FlowOptions 
         object: refOf(p.workload),
         path: p.metadataPath + '.labels',
         message: `no NetworkPolicy restricts the ${open.join(' or ')} of its pods: they ${open.length === 2 ? 'accept and send' : open[0] === 'ingress' ? 'accept' : 'send'} any traffic`,
-        fix: `add a DefaultDenyPolicy to namespace ${p.namespace} and an AllowPolicy listing this workload's flows`,
+        fix: `add a default-deny NetworkPolicy to namespace ${p.namespace} and a policy listing this workload's flows (generated ones come from model/network-policies.ts)`,
       });
     }
   }
@@ -161,7 +161,7 @@ export function checkFlows(manifests: readonly Manifest[], options: FlowOptions 
           path: rule?.path ?? b.metadataPath,
           message: `allows ${describeFlow(from, target, port.containerPort, port.protocol)}${port.name ? ` (${port.name})` : ''}, which nothing in the configuration uses${r.ingress.isolated ? '' : `; ${target.name} has no ingress policy at all`}`,
           fix: r.ingress.isolated
-            ? 'narrow the rule\'s peers to the pods that need this port (podSelector with the client\'s selectorLabels())'
+            ? 'narrow the rule\'s peers to the pods that need this port (a podSelector with the client\'s pod labels)'
             : `select ${target.name}'s pods with a NetworkPolicy that lists exactly its clients (and a default-deny in the namespace)`,
         });
       }
@@ -184,8 +184,8 @@ function blocked(r: FlowResult, f: RequiredFlow, from: Endpoint, to: Endpoint): 
     message: `${direction === 'egress' ? 'egress' : 'ingress'} rules (${side.policies.map((p) => p.object.metadata.name).join(', ')}) block ${describeFlow(from, to, f.port, f.protocol)}, which the system needs: ${f.because}`,
     fix:
       f.to === 'dns'
-        ? 'add dnsEgress(config.cluster.dns) to the egress of the pod\'s AllowPolicy'
-        : `allow it in the ${direction} of ${direction === 'egress' ? from.name : to.name} (peer: the other side's selectorLabels(), port ${f.port}/${f.protocol})`,
+        ? 'allow egress to the cluster DNS pods on 53/UDP and 53/TCP in the pod\'s NetworkPolicy (generated ones: the DNS rule in model/network-policies.ts)'
+        : `allow it in the ${direction} of ${direction === 'egress' ? from.name : to.name} (peer: the other side's pod selector labels, port ${f.port}/${f.protocol}; generated policies come from model/network-policies.ts)`,
   };
 }
 
