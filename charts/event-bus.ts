@@ -3,11 +3,13 @@ import { Construct } from 'constructs';
 import type { Config } from '../config/schema';
 import type { EnvironmentModel } from '../model/environment';
 import { ADMIN_USER } from '../config/schema/events';
-import { INBOX_PREFIX_ENV, JS_API_PREFIX_ENV, NatsUser, natsUser } from '../model/nats';
+import { natsUser } from '../model/nats';
 import { definitionsHash, jetStreamFiles, STREAMS_SCRIPT } from '../constructs/jetstream-objects';
 import { Identity, recommendedLabels, selectorLabels } from '../lib/labels';
 import { LAME_DUCK_GRACE_SECONDS, LAME_DUCK_SECONDS, NATS_CONFIG_DIR, NATS_CONFIG_FILE, NATS_PID_DIR, NATS_STORE_DIR, natsServerConfig, renderNatsConfig } from '../constructs/nats-config';
 import { smokePair } from '../model/nats';
+import { natsClientEnv } from '../model/env';
+import { envVars } from '../constructs/env';
 import { NetworkPolicy } from '../constructs/network';
 import { ENDPOINT, policyOf } from '../model/network';
 import { containerResources } from '../constructs/resources';
@@ -22,17 +24,6 @@ const METRICS_PATH = '/metrics';
 /** A secretKeyRef env var from the user-created credentials Secret. */
 function secretEnv(config: Config, name: string, key: string): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: config.events.secretName, key } } };
-}
-
-/** The environment a NATS client needs: where, who, the password from the Secret, and its own inbox prefix. */
-export function natsClientEnv(model: EnvironmentModel, client: NatsUser): k8s.EnvVar[] {
-  return [
-    { name: 'NATS_URL', value: model.events.clientUrl },
-    { name: 'NATS_USER', value: client.user },
-    secretEnv(model.config, 'NATS_PASSWORD', client.secretKey),
-    { name: INBOX_PREFIX_ENV, value: client.inboxPrefix },
-    { name: JS_API_PREFIX_ENV, value: client.jsApiPrefix },
-  ];
 }
 
 /**
@@ -175,7 +166,7 @@ export class EventBusChart extends Chart {
       identity: model.events.streams.identity,
       name: `${model.events.streams.name}-${definitionsHash(files)}`,
       files,
-      env: [...natsClientEnv(model, natsUser(model.events, ADMIN_USER)), { name: 'DEFS', value: '/etc/nats-streams' }],
+      env: [...envVars(natsClientEnv(model.events.clientUrl, e.secretName, natsUser(model.events, ADMIN_USER))), { name: 'DEFS', value: '/etc/nats-streams' }],
       script: STREAMS_SCRIPT,
     });
 

@@ -3,9 +3,7 @@ import { Construct } from 'constructs';
 import type { EnvironmentModel } from '../model/environment';
 import { Microservice } from '../constructs/microservice';
 import { DefaultDenyPolicy } from '../constructs/network';
-import { natsUser } from '../model/nats';
 import { datastoreEndpoint, defaultDenyOf, policyOf, serviceEndpoint } from '../model/network';
-import { natsClientEnv } from './event-bus';
 
 /**
  * The microservices (news, webtoon, payment, … one per config entry), each with its own
@@ -21,9 +19,8 @@ export class MicroservicesChart extends Chart {
 
     new DefaultDenyPolicy(this, 'default-deny', defaultDenyOf(model.network, config.namespaces.apps));
 
-    const byName = new Map(model.services.map((s) => [s.name, s]));
     this.services = model.services.map(
-      ({ config: service, identity, datastore, usesEvents, verifiesTokens }) =>
+      ({ config: service, identity, datastore, env, calls }) =>
         new Microservice(this, service.name, {
           service,
           identity,
@@ -31,9 +28,8 @@ export class MicroservicesChart extends Chart {
           policy: policyOf(model.network, serviceEndpoint(service.name)),
           datastore: datastore.enabled ? { model: datastore, policy: policyOf(model.network, datastoreEndpoint(service.name)) } : undefined,
           scraped: model.prometheus.scraper !== undefined,
-          callees: service.calls.map((name) => ({ name, url: byName.get(name)!.url })),
-          authJwksUrl: verifiesTokens ? model.auth.jwksUrl : undefined,
-          events: usesEvents ? { env: natsClientEnv(model, natsUser(model.events, service.name)) } : undefined,
+          env,
+          calls,
         }),
     );
   }

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
-import { AUTH_JWKS_ENV, calleeEnvName, type MicroserviceConfig } from '../config/schema/microservices';
+import type { MicroserviceConfig } from '../config/schema/microservices';
 import * as k8s from '../imports/k8s';
 import { Identity, recommendedLabels, selectorLabels } from '../lib/labels';
-import type { DatastoreModel } from '../model/environment';
+import type { DatastoreModel, ServiceCall } from '../model/environment';
+import type { EnvVarModel } from '../model/env';
+import { envVars } from './env';
 import type { NetworkPolicyModel } from '../model/network';
 import { NetworkPolicy } from './network';
 import { RedisDatastore } from './redis-datastore';
@@ -20,18 +22,10 @@ export interface MicroserviceProps {
   readonly datastore?: { readonly model: DatastoreModel; readonly policy: NetworkPolicyModel };
   /** Prometheus scrapes the datastore (monitoring is on): its exporter sidecar runs. */
   readonly scraped: boolean;
-  /** The event bus, when the service declares events: its NATS_* variables. */
-  readonly events?: { readonly env: k8s.EnvVar[] };
-  /** The services it calls (its `calls`): each becomes `<NAME>_URL` and a podinfo backend. */
-  readonly callees?: readonly ServiceEndpoint[];
-  /** The auth service's public keys (AUTH_JWKS_URL), for a service that verifies tokens itself. */
-  readonly authJwksUrl?: string;
-}
-
-/** Where a service is reached: its in-cluster URL (Service DNS). */
-export interface ServiceEndpoint {
-  readonly name: string;
-  readonly url: string;
+  /** Its container's variables (model/env.ts: the datastore, NATS, callee and JWKS URLs and the user's). */
+  readonly env: readonly EnvVarModel[];
+  /** The services it calls (its `calls`): each is a podinfo backend. */
+  readonly calls: readonly ServiceCall[];
 }
 
 /**
@@ -64,20 +58,8 @@ export class Microservice extends Construct {
     }
     const cacheUrl = props.datastore?.model.url;
 
-    const callees = props.callees ?? [];
     const sa = ownServiceAccount(this, svc.name, labels);
-    const env: k8s.EnvVar[] = [
-      // Any image can learn where its datastore is; podinfo also gets it as --cache-server.
-      ...(cacheUrl ? [{ name: 'DATASTORE_URL', value: cacheUrl }] : []),
-      // An empty value is written as no value: the API server drops `value: ""` (it reads the same).
-      ...(svc.message !== undefined ? [svc.message === '' ? { name: 'PODINFO_UI_MESSAGE' } : { name: 'PODINFO_UI_MESSAGE', value: svc.message }] : []),
-      ...Object.keys(svc.env).sort().map((name) => (svc.env[name] === '' ? { name } : { name, value: svc.env[name] })),
-      // NATS_URL, NATS_USER, NATS_PASSWORD (its own password only, from the Secret), NATS_INBOX_PREFIX, NATS_JS_API_PREFIX.
-      ...(props.events?.env ?? []),
-      // Service discovery through cluster DNS: any image reads where each callee is.
-      ...callees.map((c) => ({ name: calleeEnvName(c.name), value: c.url })),
-      ...(props.authJwksUrl ? [{ name: AUTH_JWKS_ENV, value: props.authJwksUrl }] : []),
-    ];
+    const env = envVars(props.env);
 
     new k8s.KubeDeployment(this, 'deployment', {
       metadata: { name: svc.name, labels },
@@ -110,7 +92,7 @@ export class Microservice extends Construct {
                       '--data-path=/data',
                       ...(cacheUrl ? [`--cache-server=${cacheUrl}`] : []),
                       // podinfo's /api/echo POSTs the body to each backend: a real call to the callee.
-                      ...callees.map((c) => `--backend-url=${c.url}/api/echo`),
+                      ...props.calls.map((c) => `--backend-url=${c.url}/api/echo`),
                       ...(svc.args ?? []),
                     ],
                 ...(env.length > 0 ? { env } : {}),

@@ -19,7 +19,7 @@ export function pathOf(field: string): (string | number)[] {
 /**
  * Checks on what the configuration resolves to: one owner per object name (two components
  * claiming one kind, namespace and name would overwrite each other on `kubectl apply`), names that
- * fit their kind's rule, no service route over a path the gateway serves itself, and no two listeners on one port in a pod (the container could not bind).
+ * fit their kind's rule, no user variable that repeats a generated one, no service route over a path the gateway serves itself, and no two listeners on one port in a pod (the container could not bind).
  */
 export function modelProblems(model: EnvironmentModel): ModelProblem[] {
   const problems: ModelProblem[] = [];
@@ -40,5 +40,12 @@ export function modelProblems(model: EnvironmentModel): ModelProblem[] {
       else seen.set(port, field);
     }
   }
+  // A user variable may not repeat one the generator sets on the same container (one would silently win).
+  model.services.forEach((s, i) => {
+    const generated = s.env.filter((v) => v.setBy === 'generator').map((v) => v.name);
+    for (const v of s.env) {
+      if (v.setBy === 'user' && generated.includes(v.name)) problems.push({ path: ['services', i, 'env', v.name], message: `is set by the generator for this service (${generated.join(', ')}); remove it or rename it` });
+    }
+  });
   return problems;
 }

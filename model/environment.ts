@@ -4,6 +4,7 @@ import type { UserCreatedObject } from '../lib/user-created';
 import type { Claim, PodPorts } from './objects';
 import type { NamespaceSpec } from './namespaces';
 import type { NatsFacts } from './nats';
+import type { ServiceEnvVar } from './env';
 import type { NetworkModel } from './network';
 
 /**
@@ -78,6 +79,8 @@ export interface ServiceModel {
   readonly verifiesTokens: boolean;
   /** The services it calls (`calls:`), in configuration order, resolved to their Services. */
   readonly calls: readonly ServiceCall[];
+  /** Its container's variables in Deployment order, each marked generated or the user's (model/env.ts). */
+  readonly env: readonly ServiceEnvVar[];
 }
 
 /** A REST call to another service of the environment. */

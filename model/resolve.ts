@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema';
 import { outputDirFor } from '../config/load';
 import { AUTH_TOKEN_PATH } from '../config/gateway-paths';
-import { verifiesTokens } from '../config/schema/consistency';
+import { verifiesTokens } from './verifies-tokens';
 import { calleeEnvName } from '../config/schema/microservices';
 import { JWKS_PATH } from '../services/auth/src/paths';
 import { Identity, imageVersion, selectorLabels } from '../lib/labels';
@@ -12,7 +12,8 @@ import { gitopsModel } from './gitops';
 import { jenkinsDeploys } from './jenkins-deploys';
 import type { Components, EnvironmentModel, Workload } from './environment';
 import { namespaceSpecs } from './namespaces';
-import { natsFacts } from './nats';
+import { natsFacts, natsUser } from './nats';
+import { natsClientEnv, serviceEnv } from './env';
 import { networkModel } from './network-policies';
 import { userCreatedSecrets } from './user-secrets';
 
@@ -79,6 +80,20 @@ export function resolve(config: Config): EnvironmentModel {
     name: `${e.name}-${name}`,
     identity: { name: 'nats-box', instance: `${e.name}-${name}`, component: 'event-bus-job', partOf, version: imageVersion(e.boxImage) },
   });
+  const nats = natsFacts(config, headless);
+  const clientUrl = `nats://${bus.host}:${e.ports.client}`;
+  const jwksUrl = `http://${auth.host}:${config.auth.port}${JWKS_PATH}`;
+  // Every variable of each service's container, and who sets it (the clash check reads it).
+  const servicesWithEnv = servicesWithCalls.map((s) => ({
+    ...s,
+    env: serviceEnv({
+      config: s.config,
+      datastoreUrl: s.datastore.enabled ? s.datastore.url : undefined,
+      nats: s.usesEvents ? natsClientEnv(clientUrl, e.secretName, natsUser(nats, s.name)) : undefined,
+      calls: s.calls,
+      jwksUrl: s.verifiesTokens ? jwksUrl : undefined,
+    }),
+  }));
 
   const prometheus = workload(m.enabled, 'monitoring.prometheus.name', ns.monitoring, m.prometheus.name, { name: 'prometheus', instance: m.prometheus.name, component: 'monitoring', version: imageVersion(m.prometheus.image) });
   const jenkins = workload(j.enabled, 'jenkins.name', ns.ci, j.name, { name: 'jenkins', instance: j.name, component: 'ci-controller', version: imageVersion(j.image) });
@@ -90,7 +105,7 @@ export function resolve(config: Config): EnvironmentModel {
   const components: Components = {
     config,
     namespaces: namespaceSpecs(config),
-    services: servicesWithCalls,
+    services: servicesWithEnv,
     gateway: {
       ...gateway,
       nginxConfig: `${gw.name}-nginx`,
@@ -98,17 +113,17 @@ export function resolve(config: Config): EnvironmentModel {
       auth: config.auth.enabled ? { host: auth.host, port: config.auth.port, tokenPath: AUTH_TOKEN_PATH, tokenRatePerSecond: gw.tokenRateLimit.perSecond, tokenBurst: gw.tokenRateLimit.burst } : undefined,
       resolver: gw.resolver ?? serviceHost(config, config.cluster.dns.service, config.cluster.dns.namespace),
     },
-    auth: { ...auth, bundle: `${config.auth.name}-bundle`, jwksUrl: `http://${auth.host}:${config.auth.port}${JWKS_PATH}` },
+    auth: { ...auth, bundle: `${config.auth.name}-bundle`, jwksUrl },
     events: {
       ...bus,
       deployed: eventClients.length > 0,
       clients: eventClients,
       headless,
       configMap: `${e.name}-config`,
-      clientUrl: `nats://${bus.host}:${e.ports.client}`,
+      clientUrl,
       streams: job('streams'),
       smoke: job('smoke'),
-      ...natsFacts(config, headless),
+      ...nats,
     },
     prometheus: {
       ...prometheus,

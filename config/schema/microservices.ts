@@ -122,6 +122,7 @@ export function calleeEnvName(callee: string): string {
  * (test/claims.test.ts fails on a synthesized variable that is neither listed nor the user's).
  */
 export const GENERATED_ENV = ['DATASTORE_URL', 'PODINFO_UI_MESSAGE', 'NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'NATS_INBOX_PREFIX', 'NATS_JS_API_PREFIX', 'AUTH_JWKS_URL'] as const;
+export type GeneratedEnv = (typeof GENERATED_ENV)[number];
 /** Where a service that receives tokens finds the auth service's public keys (model: `services[].verifiesTokens`, `auth.jwksUrl`). */
 export const AUTH_JWKS_ENV: (typeof GENERATED_ENV)[number] = 'AUTH_JWKS_URL';
 

@@ -2,7 +2,7 @@ import { HASH_SUFFIX_LENGTH } from '../../model/claims';
 import { resolve } from '../../model/resolve';
 import { gatewayOwnedSegments } from '../../config/gateway-paths';
 import type { Config } from '../../config/schema';
-import { generatedEnvNames, verifiesTokens } from '../../config/schema/consistency';
+import { calleeEnvName, GENERATED_ENV } from '../../config/schema/microservices';
 import { NGINX_CONFIG_FILE } from '../../charts/gateway';
 import { allContainers, K8sObject, podSpecOf, workloads } from './manifests';
 
@@ -51,14 +51,25 @@ export function registryMismatches(config: Config, objects: K8sObject[]): string
     }
   }
 
-  // Environment: a service container's variables are the user's `env` and the generated ones.
+  // Environment: a service container's variables are the user's `env` and the generated ones, the
+  // latter spelled here from the configuration's rules (not read from model/env.ts), all in GENERATED_ENV.
   const eventUsers = new Set(config.events.enabled ? config.services.filter((s) => s.events.publishes.length + s.events.consumes.length > 0).map((s) => s.name) : []);
+  const asymmetric = config.auth.enabled && config.auth.signingAlgorithm !== 'HS256';
   for (const s of config.services) {
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === config.namespaces.apps && o.metadata.name === s.name);
     const app = deployment ? podSpecOf(deployment).containers.find((c: any) => c.name === 'app') : undefined;
     const names = ((app?.env ?? []) as { name: string }[]).map((e) => e.name).sort();
-    const expected = [...Object.keys(s.env), ...generatedEnvNames(s, eventUsers.has(s.name), verifiesTokens(config, s))].sort();
-    if (JSON.stringify(names) !== JSON.stringify(expected)) problems.push(`service ${s.name}: env ${names.join(',')} is not its env entries plus generatedEnvNames (${expected.join(',')})`);
+    const receivesTokens = s.auth.required || s.auth.forwardAuthorization || config.services.some((x) => x.calls.includes(s.name));
+    const generated = [
+      ...(s.datastore.enabled ? ['DATASTORE_URL'] : []),
+      ...(s.message !== undefined ? ['PODINFO_UI_MESSAGE'] : []),
+      ...(eventUsers.has(s.name) ? ['NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'NATS_INBOX_PREFIX', 'NATS_JS_API_PREFIX'] : []),
+      ...(asymmetric && receivesTokens ? ['AUTH_JWKS_URL'] : []),
+    ];
+    const unlisted = generated.filter((n) => !(GENERATED_ENV as readonly string[]).includes(n));
+    if (unlisted.length) problems.push(`service ${s.name}: generated ${unlisted.join(',')} not in GENERATED_ENV`);
+    const expected = [...Object.keys(s.env), ...generated, ...s.calls.map(calleeEnvName)].sort();
+    if (JSON.stringify(names) !== JSON.stringify(expected)) problems.push(`service ${s.name}: env ${names.join(',')} is not its env entries plus the generated ones (${expected.join(',')})`);
   }
 
   // Gateway: every public location is a service route, a gateway-owned path or internal ("/_…").
