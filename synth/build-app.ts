@@ -24,9 +24,10 @@ import { ManifestApp } from './manifest-app';
  * Every chart of the environment, in apply order: cdk8s writes one file per chart, numbered by
  * the dependencies below, so `kubectl apply -f dist` creates namespaces before what lives in them.
  */
-export function buildApp(config: Config, outdir: string): App {
-  // Every chart reads the one model of the environment, resolved once here.
-  const model = resolve(config);
+export function buildApp(config: Config, outdir: string, resolved?: EnvironmentModel): App {
+  // Every chart reads the one model of the environment, resolved once (by the loader's checks, or here).
+  const model = resolved ?? resolve(config);
+  if (model.config !== config) throw new Error('buildApp: the model was resolved from another configuration');
   // ManifestApp: cdk8s's App with a faster, byte-identical YAML writer (synth/manifest-app.ts).
   const app = new ManifestApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART, outputFileExtension: '.k8s.yaml' });
   MODELS.set(app, model);

@@ -83,7 +83,7 @@ export function run(env: RunEnv, log: (msg: string) => void = toStderr, error: (
       throw err;
     }
   }
-  const app = buildApp(loaded.config, outdir);
+  const app = buildApp(loaded.config, outdir, loaded.model);
   // Two objects with one identity would leave only the last after `kubectl apply`: never write that.
   const clash = duplicateObjects(app);
   if (clash.length > 0) {
