@@ -1,6 +1,8 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../model/load';
+import type { EnvironmentModel } from '../model/environment';
+import { datastoreEndpoint, ENDPOINT, serviceEndpoint } from '../model/network';
 import { resolve } from '../model/resolve';
 import { architectureCommand, architectureFile, architectureMarkdown, architectureMermaid, readmeWithArchitecture } from '../report/architecture';
 import { configFrom } from './support/manifests';
@@ -41,5 +43,35 @@ describe('the generated architecture picture', () => {
     expect(picture).toMatch(/gw_gateway -->\|"\/shop\/ token, scope payment"\| svc_shop/);
     expect(picture).not.toMatch(/news-redis/);
     expect(picture).not.toMatch(/PAYMENT_URL|bus_nats/);
+  });
+
+  /**
+   * The picture says each solid arrow inside the apps namespace is a flow the NetworkPolicies allow.
+   * Arrows are read back from the Mermaid text; an event arrow points the way events go, while the
+   * connection is always the service's to the bus, so for the bus either direction counts.
+   */
+  test.each([
+    ['default', () => loadConfig({}).model],
+    ['prod', () => loadConfig({ env: 'prod' }).model],
+    ['calls and auth changed', () => resolve(configFrom({ services: [{ name: 'news', calls: ['shop-api'] }, { name: 'shop-api', auth: { required: true, scope: 'payment' }, calls: ['news'] }] }))],
+  ])('every arrow between pods in %s is a flow of the network model', (_name, modelOf) => {
+    const model: EnvironmentModel = modelOf();
+    const nodeId = (kind: string, name: string) => `${kind}_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
+    const endpoints = new Map<string, string>([
+      [nodeId('gw', model.gateway.name), ENDPOINT.gateway],
+      [nodeId('auth', model.auth.name), ENDPOINT.auth],
+      [nodeId('bus', model.events.name), ENDPOINT.events],
+      ...model.services.flatMap((s): Array<[string, string]> => [
+        [nodeId('svc', s.name), serviceEndpoint(s.name)],
+        [nodeId('db', s.name), datastoreEndpoint(s.name)],
+      ]),
+    ]);
+    const arrows = [...architectureMermaid(model).matchAll(/^\s*(\S+) (?:-->|-\.->)(?:\|[^|]*\|)? (\S+)$/gm)]
+      .map((m) => [endpoints.get(m[1]), endpoints.get(m[2])])
+      .filter((pair): pair is [string, string] => pair[0] !== undefined && pair[1] !== undefined);
+    const flows = new Set(model.network.flows.map((f) => `${f.from} > ${f.to}`));
+    const unexplained = arrows.filter(([from, to]) => !flows.has(`${from} > ${to}`) && !(to === ENDPOINT.events || from === ENDPOINT.events ? flows.has(`${to} > ${from}`) : false));
+    expect(arrows.length).toBeGreaterThan(model.services.length);
+    expect(unexplained).toEqual([]);
   });
 });
