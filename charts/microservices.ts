@@ -27,7 +27,7 @@ export class MicroservicesChart extends Chart {
           imagePullPolicy: config.imagePullPolicy,
           policy: policyOf(model.network, serviceEndpoint(service.name)),
           datastore: datastore.enabled ? { model: datastore, policy: policyOf(model.network, datastoreEndpoint(service.name)) } : undefined,
-          scraped: model.prometheus.scraper !== undefined,
+          scraped: model.prometheus.enabled,
           env,
           calls,
         }),

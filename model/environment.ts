@@ -56,12 +56,6 @@ export interface Workload {
   readonly host: string;
 }
 
-/** A NetworkPolicy peer in another namespace. */
-export interface PodPeer {
-  readonly namespace: string;
-  readonly labels: Labels;
-}
-
 export interface ServiceModel {
   readonly config: Config['services'][number];
   readonly field: string;
@@ -182,8 +176,6 @@ export interface PrometheusModel extends WithConfigMap {
   /** Role and RoleBinding in each namespace it discovers pods in. */
   readonly discovery: string;
   readonly clusterRole: string;
-  /** Prometheus as a NetworkPolicy peer, or nothing when monitoring is off. */
-  readonly scraper?: PodPeer;
   /** `http://<host>:<port>` */
   readonly url: string;
 }

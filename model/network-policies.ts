@@ -106,7 +106,7 @@ export function networkModel(m: Components): NetworkModel {
   // The API server is not a pod: its address (often a node or cloud IP behind the `kubernetes`
   // Service's DNAT) differs per cluster and no pod or namespace selector matches it, only its ports.
   const toApiServer = anywhere(at(apiServer, API_SERVER_PORTS));
-  const scraper = m.prometheus.scraper ? prometheus : undefined;
+  const scraper = m.prometheus.enabled ? prometheus : undefined;
   const scrapedOn = (port: number): NetworkRule[] => (scraper ? [podsIn(scraper, [tcp(port)])] : []);
 
   const policies: NetworkPolicyModel[] = [];

@@ -131,7 +131,6 @@ export function resolve(config: Config): EnvironmentModel {
       rules: `${m.prometheus.name}-rules`,
       discovery: `${m.prometheus.name}-discovery`,
       clusterRole: `${ns.monitoring}-${m.prometheus.name}`,
-      scraper: m.enabled ? { namespace: ns.monitoring, labels: prometheus.pods } : undefined,
       url: `http://${prometheus.host}:${m.prometheus.port}`,
     },
     alertmanager: {
