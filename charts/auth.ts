@@ -56,7 +56,7 @@ export class AuthChart extends Chart {
     const settingsJson = JSON.stringify(settings);
 
     const configMap = new k8s.KubeConfigMap(this, 'bundle', {
-      metadata: { name: `${a.name}-bundle`, labels },
+      metadata: { name: model.auth.bundle, labels },
       data: { [AUTH_BUNDLE_FILE]: AUTH_BUNDLE },
     });
     const sa = ownServiceAccount(this, a.name, labels);
