@@ -9,6 +9,7 @@ import { resolve } from '../model/resolve';
 import { buildApp, buildGitOpsApp } from '../synth/build-app';
 import { duplicateObjects } from '../synth/unique-objects';
 import { formatFinding } from '../validate/findings';
+import { environmentOptions } from '../validate/environment-options';
 import { defaultOptions, validateDirectory } from '../validate/index';
 import { checkPrograms, eventClients, formatResult, ProgramResult } from '../validate/programs';
 import { registryMismatches } from './support/claims-check';
@@ -38,8 +39,7 @@ function synthAndValidate(config: Config): { objects: K8sObject[]; findings: str
     buildGitOpsApp(dir, app)?.synth();
     const report = validateDirectory(dir, {
       ...defaultOptions(),
-      userCreated: resolve(config).userSecrets,
-      dns: { namespace: config.cluster.dns.namespace, labels: config.cluster.dns.podLabels },
+      ...environmentOptions(resolve(config)),
     });
     return { objects: [...readManifestDir(dir).values()].flat(), findings: report.findings.map(formatFinding) };
   } finally {

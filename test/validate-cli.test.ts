@@ -18,15 +18,16 @@ describe('npm run validate -- DIR', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('--config FILE knows where that environment puts the Secrets its users create', () => {
+  test('--config FILE knows where that environment puts the Secrets its users create and what its cluster DNS Service is called', () => {
     const file = path.join(dir, 'renamed.yaml');
-    writeFileSync(file, 'namespaces:\n  monitoring: observability\n  ci: delivery\n');
+    writeFileSync(file, 'namespaces:\n  monitoring: observability\n  ci: delivery\ncluster:\n  dns:\n    service: coredns\n');
     const out = path.join(dir, 'renamed');
     expect(run({ CONTAINER_INFRA_CONFIG: file, CDK8S_OUTDIR: out }, () => undefined, () => undefined).exitCode).toBe(0);
     // Without it, the built-in default names: the renamed namespaces' admin Secrets are unknown.
     const plain = runCli(out);
     expect(plain.status).toBe(1);
     expect(plain.out).toMatch(/Secret observability\/grafana-admin/);
+    expect(plain.out).toMatch(/names Service kube-system\/coredns, which is not in the manifests/);
     const told = runCli('--config', file, out);
     expect(told.out).toMatch(/0 findings/);
     expect(told.status).toBe(0);

@@ -1,6 +1,6 @@
 // `npm run validate -- DIR`: every check of validate/ over the manifests in DIR; exit 1 on any finding.
 import { loadConfig } from '../model/load';
-import type { Config } from '../config/schema';
+import { environmentOptions } from './environment-options';
 import type { EnvironmentModel } from '../model/environment';
 import { formatFinding } from './findings';
 import { defaultOptions, validateDirectory, ValidateOptions } from './index';
@@ -68,13 +68,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const dirs = args.dirs;
   let fromEnv: Partial<ValidateOptions> = {};
-  let config: Config | undefined;
   let model: EnvironmentModel | undefined;
   if (args.env || args.config) {
     const loaded = loadConfig({ env: args.env, file: args.config });
-    config = loaded.config;
     model = loaded.model;
-    fromEnv = { userCreated: loaded.model.userSecrets, dns: { namespace: config.cluster.dns.namespace, labels: config.cluster.dns.podLabels } };
+    fromEnv = environmentOptions(loaded.model);
   }
   let total = 0;
   for (const dir of dirs) {

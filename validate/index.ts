@@ -9,7 +9,7 @@ import { checkNamespaces } from './namespaces';
 import { checkReferences } from './references';
 import { checkSchemas, SchemaOptions } from './schema';
 import { checkSizes } from './size';
-import { checkUrls } from './urls';
+import { BuiltinService, checkUrls } from './urls';
 import { checkContainers } from './containers';
 import { checkDuplicates } from './duplicates';
 import { checkEmptyLists } from './empty-lists';
@@ -26,6 +26,8 @@ import { defaultUserCreated, UserCreatedObject } from './user-created';
  */
 export interface ValidateOptions extends SchemaOptions, FlowOptions, SecretOptions {
   readonly userCreated?: readonly UserCreatedObject[];
+  /** Services the cluster has that no manifest creates (default: `kubernetes` and `kube-system/kube-dns`). */
+  readonly builtinServices?: readonly BuiltinService[];
 }
 
 export interface ValidationReport {
@@ -60,7 +62,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     ...schema.findings,
     ...timed('namespaces', () => checkNamespaces(manifests)),
     ...timed('references', () => checkReferences(manifests, { userCreated })),
-    ...timed('urls', () => checkUrls(manifests)),
+    ...timed('urls', () => checkUrls(manifests, options.builtinServices)),
     ...timed('network-policy', () => checkFlows(manifests, options)),
     ...timed('pod-security', () => checkPodSecurity(manifests)),
     ...timed('rbac', () => checkRbac(manifests, userCreated)),

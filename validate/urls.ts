@@ -1,3 +1,4 @@
+import { API_SERVER_PORTS, DNS_PORT } from '../lib/cluster-ports';
 import type { Finding } from './findings';
 import { matchesMap } from './label-selector';
 import type { Manifest } from './manifests';
@@ -31,12 +32,23 @@ const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const ADDRESS = new RegExp(`(?:([a-z][a-z0-9+.-]*)://)?((?:${LABEL}\\.)+svc(?:\\.${LABEL})*)(?::([0-9]{1,5}))?`, 'g');
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
 
-/** Services every cluster has, that configuration may name although no manifest creates them. */
-export const BUILTIN_SERVICES: ReadonlyArray<{ namespace: string; name: string; ports: number[] }> = [
-  { namespace: 'default', name: 'kubernetes', ports: [443] },
-  // The cluster DNS Service (CoreDNS keeps the kube-dns name): the gateway's nginx resolver.
-  { namespace: 'kube-system', name: 'kube-dns', ports: [53] },
-];
+/** A Service the cluster has although no manifest creates it. */
+export interface BuiltinService {
+  readonly namespace: string;
+  readonly name: string;
+  readonly ports: readonly number[];
+}
+
+/** The API server's Service, the same in every cluster. */
+const KUBERNETES_SERVICE: BuiltinService = { namespace: 'default', name: 'kubernetes', ports: [API_SERVER_PORTS[0]] };
+
+/** The cluster's own Services configuration may name: the API server and the cluster DNS Service (the gateway's nginx resolver). */
+export function builtinServices(dns: { readonly namespace: string; readonly service: string }): BuiltinService[] {
+  return [KUBERNETES_SERVICE, { namespace: dns.namespace, name: dns.service, ports: [DNS_PORT] }];
+}
+
+/** Without an environment: the DNS Service by its usual name (CoreDNS keeps the kube-dns name). */
+export const BUILTIN_SERVICES: readonly BuiltinService[] = builtinServices({ namespace: 'kube-system', service: 'kube-dns' });
 
 export function findAddresses(text: string): Array<Omit<ServiceAddress, 'manifest' | 'path' | 'clients'>> {
   const out: Array<Omit<ServiceAddress, 'manifest' | 'path' | 'clients'>> = [];
@@ -113,13 +125,13 @@ export function servicesByName(manifests: readonly Manifest[]): Map<string, Mani
   return services;
 }
 
-export function checkUrls(manifests: readonly Manifest[]): Finding[] {
+export function checkUrls(manifests: readonly Manifest[], builtins: readonly BuiltinService[] = BUILTIN_SERVICES): Finding[] {
   const services = servicesByName(manifests);
   const pods = podTemplates(manifests);
   const out: Finding[] = [];
   for (const a of serviceAddresses(manifests)) {
     const f = (message: string, fix: string): Finding => ({ check: 'urls', file: a.manifest.file, object: refOf(a.manifest.object), path: a.path, message, fix });
-    const builtin = BUILTIN_SERVICES.find((b) => b.namespace === a.namespace && b.name === a.service);
+    const builtin = builtins.find((b) => b.namespace === a.namespace && b.name === a.service);
     if (builtin) {
       if (a.port !== undefined && !builtin.ports.includes(a.port)) out.push(f(`"${a.text}": Service ${a.namespace}/${a.service} listens on ${builtin.ports.join(', ')}, not ${a.port}`, `use port ${builtin.ports[0]}`));
       continue;

@@ -114,13 +114,15 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
       namespaces: fc.uniqueArray(label(2, 30).filter((n) => !RESERVED_NAMESPACES.has(n)), { minLength: 4, maxLength: 4 }),
       domain: fc.constantFrom('cluster.local', 'k8s.example.internal'),
       dnsLabels: fc.constantFrom<Record<string, string>>({ 'k8s-app': 'kube-dns' }, { 'app.kubernetes.io/name': 'coredns' }, { 'example.com/dns': 'yes', tier: 'control_plane.v1' }),
+      // The DNS Service keeps kube-dns's name on most clusters; some name it after CoreDNS.
+      dnsService: fc.constantFrom('kube-dns', 'kube-dns', 'coredns'),
       gatewayPorts: distinctPorts(3),
       serviceType: fc.constantFrom('ClusterIP', 'NodePort', 'LoadBalancer'),
       gatewayResources: resources,
       components: fc.constant(components),
     }),
   )
-  .map(({ services, calls, events, monitoring, jenkins, gitops, auth, busReplicas, streams, publishers, consumers, namespaces, domain, dnsLabels, gatewayPorts, serviceType, gatewayResources, components }) => {
+  .map(({ services, calls, events, monitoring, jenkins, gitops, auth, busReplicas, streams, publishers, consumers, namespaces, domain, dnsLabels, dnsService, gatewayPorts, serviceType, gatewayResources, components }) => {
     const callsOf = new Map<string, Set<string>>();
     for (const [a, b] of calls) {
       if (a === b) continue;
@@ -140,7 +142,7 @@ export const validConfig: fc.Arbitrary<ConfigInput> = fc
     for (const [i, p] of consumers) consume(i, p);
     return {
       namespaces: { apps: namespaces[0], ci: namespaces[1], monitoring: namespaces[2], nodeMonitoring: namespaces[3] },
-      cluster: { domain, dns: { podLabels: dnsLabels } },
+      cluster: { domain, dns: { service: dnsService, podLabels: dnsLabels } },
       gateway: {
         name: components.gateway,
         port: gatewayPorts[0],
