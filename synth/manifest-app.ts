@@ -1,6 +1,7 @@
 import { writeFileSync, mkdirSync } from 'fs';
 import * as path from 'path';
-import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, Names, YamlOutputType } from 'cdk8s';
+import { dependencyOrder } from './dependency-order';
 import { manifestsYaml } from './yaml-writer';
 
 /**
@@ -36,7 +37,8 @@ export class ManifestApp extends App {
       const own = chart.toJson !== Chart.prototype.toJson; // a chart that renders itself differently
       rendered.set(chart, i === 0 || own ? Object.values(chart.toJson()) : renderChart(chart));
     });
-    const charts = this.charts; // the final order, now that every dependency is known
+    // The final order, now that every dependency is known: App.charts' order, without its cost.
+    const charts = dependencyOrder(this).filter((c): c is Chart => c instanceof Chart);
     const indexed = charts.some((c) => c.node.dependencies.some((d) => d instanceof Chart && d !== c));
     charts.forEach((chart, i) => {
       const name = `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
@@ -48,8 +50,7 @@ export class ManifestApp extends App {
 
 /** A chart's objects as Chart.toJson() returns them, once the app's dependencies are resolved. */
 function renderChart(chart: Chart): unknown[] {
-  return new DependencyGraph(chart.node)
-    .topology()
+  return dependencyOrder(chart)
     .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart)
     .map((o) => o.toJson());
 }
