@@ -10,6 +10,7 @@ import { ENDPOINT, policyOf } from '../model/network';
 import { containerResources } from '../constructs/resources';
 import { containerSecurityContext, podSecurityContext } from '../constructs/security';
 import { disruptionBudget, httpProbe, ownServiceAccount, scrapeAnnotations, singlePortService, spreadOverNodes, surgeRollout } from '../constructs/workload';
+import { secretEnv } from '../constructs/env';
 import * as k8s from '../imports/k8s';
 import { AUTH_BUNDLE } from '../services/auth/generated/auth-bundle';
 import type { AuthSettings } from '../services/auth/src/config';
@@ -60,11 +61,6 @@ export class AuthChart extends Chart {
       data: { [AUTH_BUNDLE_FILE]: AUTH_BUNDLE },
     });
     const sa = ownServiceAccount(this, a.name, labels);
-    const secretEnv = (name: string, secret: string, key: string): k8s.EnvVar => ({
-      name,
-      // Not optional: the pod waits (CreateContainerConfigError) until the user creates the Secret.
-      valueFrom: { secretKeyRef: { name: secret, key, optional: false } },
-    });
 
     appDeployment(this, 'deployment', {
       name: a.name,
@@ -93,8 +89,9 @@ export class AuthChart extends Chart {
               { name: 'AUTH_CONFIG', value: settingsJson },
               { name: 'AUTH_SHUTDOWN_DELAY_MS', value: String(SHUTDOWN_DELAY_MS) },
               { name: 'NODE_ENV', value: 'production' },
-              ...settings.clients.map((c) => secretEnv(c.secretEnv, a.clientsSecret, c.id)),
-              ...settings.keys.map((k) => secretEnv(k.env, a.signingKeysSecret, k.kid)),
+              // Not optional: the pod waits (CreateContainerConfigError) until the user creates the Secrets.
+              ...settings.clients.map((c) => secretEnv(c.secretEnv, { name: a.clientsSecret, key: c.id, optional: false })),
+              ...settings.keys.map((k) => secretEnv(k.env, { name: a.signingKeysSecret, key: k.kid, optional: false })),
             ],
             ports: [{ name: 'http', containerPort: a.port, protocol: 'TCP' }],
             resources: containerResources(a.resources),

@@ -1,15 +1,14 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Config } from '../config/schema';
 import type { EnvironmentModel } from '../model/environment';
 import { ADMIN_USER } from '../config/schema/events';
-import { natsUser } from '../model/nats';
+import { NATS_CLIENT_ENV, natsUser } from '../model/nats';
 import { definitionsHash, jetStreamFiles, STREAMS_SCRIPT } from '../constructs/jetstream-objects';
 import { Identity, recommendedLabels, selectorLabels } from '../lib/labels';
 import { LAME_DUCK_GRACE_SECONDS, LAME_DUCK_SECONDS, NATS_CONFIG_DIR, NATS_CONFIG_FILE, NATS_PID_DIR, NATS_STORE_DIR, natsServerConfig, renderNatsConfig } from '../constructs/nats-config';
 import { smokePair } from '../model/nats';
 import { natsClientEnv } from '../model/env';
-import { envVars } from '../constructs/env';
+import { envVars, secretEnv } from '../constructs/env';
 import { NetworkPolicy } from '../constructs/network';
 import { ENDPOINT, policyOf } from '../model/network';
 import { containerResources } from '../constructs/resources';
@@ -21,10 +20,6 @@ import { asStoredClaimTemplates, claimTemplate } from '../constructs/claim-templ
 const PORT_NAMES = { client: 'nats', cluster: 'cluster', monitor: 'monitor', metrics: 'metrics' } as const;
 const METRICS_PATH = '/metrics';
 
-/** A secretKeyRef env var from the user-created credentials Secret. */
-function secretEnv(config: Config, name: string, key: string): k8s.EnvVar {
-  return { name, valueFrom: { secretKeyRef: { name: config.events.secretName, key } } };
-}
 
 /**
  * The event bus: NATS with JetStream as a StatefulSet (a file store per server on its own volume;
@@ -65,7 +60,7 @@ export class EventBusChart extends Chart {
       },
     });
 
-    const passwords = model.events.users.map((u) => secretEnv(config, u.passwordEnv, u.secretKey));
+    const passwords = model.events.users.map((u) => secretEnv(u.passwordEnv, { name: config.events.secretName, key: u.secretKey }));
     const claimLabels = recommendedLabels({ ...identity, version: undefined });
     const statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
       metadata: { name: e.name, labels },
@@ -175,15 +170,15 @@ export class EventBusChart extends Chart {
       const script = smokeScript();
       const { publisher: pub, consumer: sub } = pair;
       const env: k8s.EnvVar[] = [
-        { name: 'NATS_URL', value: model.events.clientUrl },
+        { name: NATS_CLIENT_ENV.url, value: model.events.clientUrl },
         { name: 'SUBJECT', value: pair.subject },
         { name: 'STREAM', value: pair.stream },
         { name: 'DURABLE', value: pair.durable },
         { name: 'PUB_USER', value: pub.user },
-        secretEnv(config, 'PUB_PASSWORD', pub.secretKey),
+        secretEnv('PUB_PASSWORD', { name: e.secretName, key: pub.secretKey }),
         { name: 'PUB_INBOX_PREFIX', value: pub.inboxPrefix },
         { name: 'SUB_USER', value: sub.user },
-        secretEnv(config, 'SUB_PASSWORD', sub.secretKey),
+        secretEnv('SUB_PASSWORD', { name: e.secretName, key: sub.secretKey }),
         { name: 'SUB_INBOX_PREFIX', value: sub.inboxPrefix },
         { name: 'SUB_JS_API_PREFIX', value: sub.jsApiPrefix },
       ];

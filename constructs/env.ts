@@ -7,7 +7,12 @@ import type { EnvVarModel } from '../model/env';
  */
 export function envVars(vars: readonly EnvVarModel[]): k8s.EnvVar[] {
   return vars.map((v) => {
-    if ('secret' in v) return { name: v.name, valueFrom: { secretKeyRef: { name: v.secret.name, key: v.secret.key } } };
+    if ('secret' in v) return secretEnv(v.name, v.secret);
     return v.value === '' ? { name: v.name } : { name: v.name, value: v.value };
   });
+}
+
+/** A variable from one key of a Secret; `optional` is written only when given. */
+export function secretEnv(name: string, secret: { readonly name: string; readonly key: string; readonly optional?: boolean }): k8s.EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: secret.name, key: secret.key, ...(secret.optional !== undefined ? { optional: secret.optional } : {}) } } };
 }

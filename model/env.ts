@@ -1,6 +1,6 @@
 import { AUTH_JWKS_ENV, type GeneratedEnv } from '../config/schema/microservices';
 import type { Config } from '../config/schema';
-import { INBOX_PREFIX_ENV, JS_API_PREFIX_ENV, type NatsUser } from './nats';
+import { NATS_CLIENT_ENV, type NatsUser } from './nats';
 
 /** A container environment variable as the model states it: a literal value or a key of a Secret. */
 export type EnvVarModel =
@@ -13,11 +13,11 @@ export type ServiceEnvVar = EnvVarModel & { readonly setBy: 'generator' | 'user'
 /** The environment a NATS client needs: where, who, its password from the bus's Secret, its inbox and JetStream API prefixes. */
 export function natsClientEnv(clientUrl: string, secretName: string, user: NatsUser): EnvVarModel[] {
   return [
-    { name: 'NATS_URL', value: clientUrl },
-    { name: 'NATS_USER', value: user.user },
-    { name: 'NATS_PASSWORD', secret: { name: secretName, key: user.secretKey } },
-    { name: INBOX_PREFIX_ENV, value: user.inboxPrefix },
-    { name: JS_API_PREFIX_ENV, value: user.jsApiPrefix },
+    { name: NATS_CLIENT_ENV.url, value: clientUrl },
+    { name: NATS_CLIENT_ENV.user, value: user.user },
+    { name: NATS_CLIENT_ENV.password, secret: { name: secretName, key: user.secretKey } },
+    { name: NATS_CLIENT_ENV.inboxPrefix, value: user.inboxPrefix },
+    { name: NATS_CLIENT_ENV.jsApiPrefix, value: user.jsApiPrefix },
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema';
 import { ADMIN_USER } from '../config/schema/events';
+import type { GeneratedEnv } from '../config/schema/microservices';
 import { eventServices, natsSubject, streamOf } from './events';
 
 /*
@@ -21,10 +22,16 @@ import { eventServices, natsSubject, streamOf } from './events';
 
 /** The account that holds the streams, their consumers and `admin`: the only one with JetStream. */
 export const STREAMS_ACCOUNT = 'STREAMS';
-/** The variable that gives a client its inbox prefix (nats.js `inboxPrefix`, nats CLI `--inbox-prefix`). */
-export const INBOX_PREFIX_ENV = 'NATS_INBOX_PREFIX';
-/** The variable that gives a service its JetStream API prefix (nats.js `jetstream({ apiPrefix })`, nats CLI `--js-api-prefix`). */
-export const JS_API_PREFIX_ENV = 'NATS_JS_API_PREFIX';
+/** The variables a NATS client connects with: pods, Jobs and the validator's live check read these names. */
+export const NATS_CLIENT_ENV = {
+  url: 'NATS_URL',
+  user: 'NATS_USER',
+  password: 'NATS_PASSWORD',
+  /** Its inbox prefix (nats.js `inboxPrefix`, nats CLI `--inbox-prefix`). */
+  inboxPrefix: 'NATS_INBOX_PREFIX',
+  /** Its JetStream API prefix (nats.js `jetstream({ apiPrefix })`, nats CLI `--js-api-prefix`). */
+  jsApiPrefix: 'NATS_JS_API_PREFIX',
+} as const satisfies Record<string, GeneratedEnv>;
 /** The JetStream API in the account that holds the streams. */
 export const JS_API = '$JS.API';
 /**

@@ -5,7 +5,7 @@ import * as path from 'path';
 import type { Config } from '../config/schema';
 import type { EnvironmentModel } from '../model/environment';
 import { parseConfig, parseConfigFile } from '../model/load';
-import { INBOX_PREFIX_ENV, JS_API_PREFIX_ENV, NatsUser } from '../model/nats';
+import { NATS_CLIENT_ENV, NatsUser } from '../model/nats';
 import { resolve } from '../model/resolve';
 import { busObjects } from '../validate/programs/nats-check';
 import { validConfig } from './support/config-arbitrary';
@@ -126,7 +126,7 @@ describe.each(cases)('NATS model facts on %s', (_label, load) => {
   });
 
   test('each service pod and the stream Job connect with their user’s client facts', () => {
-    const clientEnv = (u: NatsUser) => ({ NATS_URL: model.events.clientUrl, NATS_USER: u.user, NATS_PASSWORD: { secretKeyRef: { name: config.events.secretName, key: u.secretKey } }, [INBOX_PREFIX_ENV]: u.inboxPrefix, [JS_API_PREFIX_ENV]: u.jsApiPrefix });
+    const clientEnv = (u: NatsUser) => ({ NATS_URL: model.events.clientUrl, NATS_USER: u.user, NATS_PASSWORD: { secretKeyRef: { name: config.events.secretName, key: u.secretKey } }, [NATS_CLIENT_ENV.inboxPrefix]: u.inboxPrefix, [NATS_CLIENT_ENV.jsApiPrefix]: u.jsApiPrefix });
     const pick = (env: Record<string, any>) => Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('NATS_')));
     for (const u of model.events.users) {
       const owner = u.account === u.user

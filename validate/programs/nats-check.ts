@@ -5,6 +5,7 @@ import * as path from 'path';
 import { ADMIN_USER, NATS_MAX_PAYLOAD } from '../../config/schema/events';
 import type { EnvironmentModel } from '../../model/environment';
 import { NATS_CONFIG_FILE } from '../../model/events';
+import { NATS_CLIENT_ENV } from '../../model/nats';
 import type { K8sObject } from '../manifests';
 import { podSpecOf } from './container-run';
 import { applyDefinitions, clusterRoutes, RunningBus, startBus, whileTransient } from './nats-bus';
@@ -39,15 +40,15 @@ export function eventClients(model: EnvironmentModel): EventClient[] {
  */
 export function natsClientOptions(env: Record<string, string>): Partial<ConnectionOptions> {
   return {
-    ...(env.NATS_USER !== undefined ? { user: env.NATS_USER } : {}),
-    ...(env.NATS_PASSWORD !== undefined ? { pass: env.NATS_PASSWORD } : {}),
-    ...(env.NATS_INBOX_PREFIX !== undefined ? { inboxPrefix: env.NATS_INBOX_PREFIX } : {}),
+    ...(env[NATS_CLIENT_ENV.user] !== undefined ? { user: env[NATS_CLIENT_ENV.user] } : {}),
+    ...(env[NATS_CLIENT_ENV.password] !== undefined ? { pass: env[NATS_CLIENT_ENV.password] } : {}),
+    ...(env[NATS_CLIENT_ENV.inboxPrefix] !== undefined ? { inboxPrefix: env[NATS_CLIENT_ENV.inboxPrefix] } : {}),
   };
 }
 
 /** A client's JetStream options from its pod's variables: the API prefix its account imports JetStream under. */
 export function jetStreamOptions(env: Record<string, string>): JetStreamOptions {
-  return env.NATS_JS_API_PREFIX !== undefined ? { apiPrefix: env.NATS_JS_API_PREFIX } : {};
+  return env[NATS_CLIENT_ENV.jsApiPrefix] !== undefined ? { apiPrefix: env[NATS_CLIENT_ENV.jsApiPrefix] } : {};
 }
 
 export interface BusObjects {
