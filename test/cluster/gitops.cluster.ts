@@ -9,7 +9,7 @@ import { loadConfig, parseConfig } from '../../model/load';
 import type { Config } from '../../config/schema';
 import { buildApp, buildGitOpsApp } from '../../synth/build-app';
 import { shippedCrdFiles } from '../../validate/crd-schema';
-import { kubectl, ok, Result, warnings } from './kube';
+import { kubectl, ok, Result, waitEstablished, warnings } from './kube';
 
 const kubectlRun = (args: string[], input?: string): Result => kubectl(args, { input });
 const kubectlOk = (args: string[], input?: string): Result => ok(kubectlRun(args, input), `kubectl ${args.join(' ')}`);
@@ -63,7 +63,7 @@ beforeAll(() => {
   mkdirSync(crds);
   for (const f of shippedCrdFiles()) writeFileSync(path.join(crds, f.file.replace('/', '--').replace(/\.gz$/, '')), f.text);
   applyServerSide(crds);
-  kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', 'crd/applications.argoproj.io', 'crd/appprojects.argoproj.io', 'crd/gitrepositories.source.toolkit.fluxcd.io', 'crd/kustomizations.kustomize.toolkit.fluxcd.io']);
+  waitEstablished(['applications.argoproj.io', 'appprojects.argoproj.io', 'gitrepositories.source.toolkit.fluxcd.io', 'kustomizations.kustomize.toolkit.fluxcd.io']);
   // The tools' own namespaces, as their installers create them.
   for (const ns of [resolve(prod).gitops.namespace, resolve(prodFlux).gitops.namespace]) {
     kubectlOk(['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', '-'], stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));

@@ -45,6 +45,21 @@ export function ok(r: Result, what: string): Result {
   return r;
 }
 
+/**
+ * Waits (bounded) until every named CRD reports Established. Not `kubectl wait --for=condition=…`:
+ * right after a create, before the API server has written any condition, that exits with
+ * ".status.conditions accessor error" instead of waiting.
+ */
+export function waitEstablished(crds: readonly string[], timeoutMs = 60_000): void {
+  const deadline = Date.now() + timeoutMs;
+  const established = (crd: string) => kubectl(['get', `crd/${crd}`, '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}']).stdout.trim() === 'True';
+  let pending = [...crds];
+  while ((pending = pending.filter((c) => !established(c))).length > 0) {
+    if (Date.now() > deadline) throw new Error(`CRDs not Established after ${timeoutMs / 1000} s: ${pending.join(', ')}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+}
+
 /** Synthesizes a configuration into a fresh folder, as `npx cdk8s synth` would. */
 export function synthTo(config: Config, label: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), `cluster-${label}-`));
